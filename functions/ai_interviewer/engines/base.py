@@ -1,0 +1,84 @@
+"""The engine port: what "the model" does for each task.
+
+An engine only judges (criterion scores with evidence, interview turns, prose, tags). Arithmetic,
+ordering, language choice and the code's own injection/stuffing detector live in the tasks and are
+the same for every engine.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ai_interviewer.language import Language
+from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.payloads import CriterionJudgement, Flag
+from ai_interviewer.models.requests import ResumeIn
+
+
+class ResumeAssessment(BaseModel):
+    """One resume judged against one vacancy. `criteria` has exactly the requested criterion names."""
+
+    criteria: dict[str, CriterionJudgement]
+    summary: str
+    pros: list[str]
+    cons: list[str]
+    flags: list[Flag] = Field(default_factory=list)  # what the engine itself noticed
+
+
+class InterviewTurn(BaseModel):
+    speaker: Literal["interviewer", "candidate"]
+    text: str
+
+
+class InterviewJudgement(BaseModel):
+    scores: dict[str, CriterionJudgement]
+    summary: str
+    pros: list[str]
+    cons: list[str]
+    recommendation: str
+
+
+class Interview(BaseModel):
+    turns: list[InterviewTurn]
+    judgement: InterviewJudgement
+
+
+class Engine(ABC):
+    """Each call returns its value and the usage it cost (zero for engines without a model)."""
+
+    name: str
+    model: str | None = None
+    prompt_version: str
+
+    @abstractmethod
+    def assess_resumes(
+        self,
+        vacancy_text: str,
+        resumes: Sequence[ResumeIn],
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[list[ResumeAssessment], Usage]:
+        """One assessment per resume, in the input order."""
+
+    @abstractmethod
+    def run_interview(
+        self,
+        vacancy_text: str,
+        resume_text: str,
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[Interview, Usage]: ...
+
+    @abstractmethod
+    def write_vacancy(
+        self, base_text: str, weights: dict[str, float], language: Language
+    ) -> tuple[str, Usage]:
+        """A Markdown vacancy description starting with a `# ` title line."""
+
+    @abstractmethod
+    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
+        """Tags, most important first (code deduplicates and joins them)."""

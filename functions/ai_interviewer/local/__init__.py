@@ -1,0 +1,1 @@
+"""The local stack: the same handlers on an embedded AWS emulation (moto server), no Docker."""

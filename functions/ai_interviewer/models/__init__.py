@@ -1,0 +1,1 @@
+"""Pydantic models shared by every function: request bodies, webhook payloads, jobs and messages."""

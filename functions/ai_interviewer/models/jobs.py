@@ -1,0 +1,106 @@
+"""The job record (one source of truth for a job) and the queue messages that move it along."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.resources import TaskName
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"  # the job has not finished, or its notify message is queued
+    RETRYING = "retrying"  # at least one attempt failed; another is scheduled
+    DELIVERED = "delivered"  # a 2xx was received
+    GONE = "gone"  # the receiver answered 410: never again
+    EXHAUSTED = "exhausted"  # the retry schedule ran out
+
+
+class DeliveryAttempt(BaseModel):
+    attempt: int
+    chain: int = 0  # 0 for the first delivery, n for the n-th redelivery request
+    at: datetime
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None  # error class when no HTTP status came back (timeout, refused, unsafe URL)
+
+
+class Delivery(BaseModel):
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)
+
+    @property
+    def last_status_code(self) -> int | None:
+        return self.attempts[-1].status_code if self.attempts else None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            calls=self.calls + other.calls,
+        )
+
+
+class Job(BaseModel):
+    job_id: str
+    task: TaskName
+    status: JobStatus = JobStatus.QUEUED
+    webhook_url: str
+    metadata: dict[str, str] | None = None
+    request_sha256: str
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: dict[str, Any] | None = None
+    error: ErrorDetail | None = None
+    engine: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    usage: Usage | None = None
+    notify_enqueued: bool = False  # the hand-off to the notifier was recorded
+    redelivery_chain: int = 0  # bumped by each redeliver request
+    delivery: Delivery = Field(default_factory=Delivery)
+    expires_at: int  # epoch seconds, the table's TTL
+
+
+class TaskMessage(BaseModel):
+    """A task queue message. The request travels inline or, when too large for SQS, as an S3 key."""
+
+    job_id: str
+    task: TaskName
+    request: dict[str, Any] | None = None
+    request_s3_key: str | None = None
+
+
+class NotifyMessage(BaseModel):
+    """A notify queue message: deliver the job's finished payload. `chain` identifies the attempt chain
+    (0 for the first delivery, n for the n-th redelivery), so a stale chain stops on its own."""
+
+    job_id: str
+    chain: int = 0

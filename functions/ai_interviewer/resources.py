@@ -1,0 +1,65 @@
+"""Resource names and the environment variables that carry them: one place for the CDK app,
+the local stack and the functions, so the three never disagree."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TaskName(StrEnum):
+    """The five tasks of the contract; each has its own queue and worker function."""
+
+    RANK_RESUMES = "rank_resumes"
+    START_INTERVIEW = "start_interview"
+    BUILD_VACANCY = "build_vacancy"
+    ADD_VACANCY_WITH_CANDIDATES = "add_vacancy_with_candidates"
+    GENERATE_TAGS = "generate_tags"
+
+    @property
+    def route(self) -> str:
+        """The seed's path segment: rank_resumes -> rank-resumes."""
+        return self.value.replace("_", "-")
+
+    @property
+    def queue_url_env(self) -> str:
+        return f"TASK_QUEUE_URL_{self.name}"
+
+
+# Environment variables through which deployed (and local) functions learn where things are.
+JOBS_TABLE_ENV = "JOBS_TABLE_NAME"
+VACANCIES_TABLE_ENV = "VACANCIES_TABLE_NAME"
+PAYLOAD_BUCKET_ENV = "PAYLOAD_BUCKET_NAME"
+NOTIFY_QUEUE_URL_ENV = "NOTIFY_QUEUE_URL"
+WEBHOOK_SECRET_ARN_ENV = "WEBHOOK_SECRET_ARN"
+OPENAI_SECRET_ARN_ENV = "OPENAI_SECRET_ARN"
+DATABASE_SECRET_ARN_ENV = "DATABASE_SECRET_ARN"
+
+# Key schema shared by the CDK tables and the local stack's tables.
+JOBS_TABLE_PARTITION_KEY = "pk"
+VACANCIES_TABLE_PARTITION_KEY = "pk"
+VACANCIES_TABLE_SORT_KEY = "sk"
+TTL_ATTRIBUTE = "expires_at"
+
+# Physical names the local stack gives its emulated resources (CDK lets CloudFormation name them).
+LOCAL_JOBS_TABLE = "ai-interviewer-jobs"
+LOCAL_VACANCIES_TABLE = "ai-interviewer-vacancies"
+LOCAL_PAYLOAD_BUCKET = "ai-interviewer-payloads"
+LOCAL_NOTIFY_QUEUE = "ai-interviewer-notify"
+LOCAL_WEBHOOK_SECRET = "ai-interviewer/webhook-token"
+
+
+def local_task_queue_name(task: TaskName) -> str:
+    return f"ai-interviewer-{task.route}"
+
+
+def dead_letter_queue_name(queue_name: str) -> str:
+    return f"{queue_name}-dlq"
+
+
+# Handler entry points, relative to the functions/ code asset.
+API_HANDLER = "ai_interviewer.handlers.api.handler"
+NOTIFIER_HANDLER = "ai_interviewer.handlers.notifier.handler"
+
+
+def task_handler(task: TaskName) -> str:
+    return f"ai_interviewer.handlers.{task.value}.handler"

@@ -1,0 +1,189 @@
+"""One settings object per process, built from the environment (CONTRACT §6).
+
+In AWS the webhook token and the OpenAI key come from Secrets Manager by ARN and are fetched once per
+process; locally they come from the environment or a `.env` file the CLI loads first.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from ai_interviewer import resources
+from ai_interviewer.resources import TaskName
+
+# About a day, in the spirit of Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+class EngineChoice(StrEnum):
+    AUTO = "auto"
+    OPENAI = "openai"
+    HEURISTIC = "heuristic"
+
+
+class VacancyStoreChoice(StrEnum):
+    DYNAMODB = "dynamodb"
+    POSTGRES = "postgres"
+
+
+class Settings(BaseModel):
+    """Everything configurable, with the contract's defaults. Built by `Settings.from_env`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    webhook_secret_token: SecretStr | None = None
+    webhook_secret_token_previous: SecretStr | None = None
+    webhook_secret_arn: str | None = None
+
+    llm_engine: EngineChoice = EngineChoice.AUTO
+    openai_api_key: SecretStr | None = None
+    openai_secret_arn: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = DEFAULT_OPENAI_MODEL
+    llm_max_concurrency: int = Field(default=8, ge=1, le=256)
+
+    allow_private_webhook_urls: bool = False
+    webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
+    webhook_timeout_seconds: float = 15.0
+
+    max_resumes: int = Field(default=500, ge=1)
+    max_text_chars: int = Field(default=200_000, ge=1)
+    max_body_bytes: int = Field(default=6 * 1024 * 1024, ge=1)
+    job_ttl_days: int = Field(default=7, ge=1)
+
+    jobs_table_name: str = resources.LOCAL_JOBS_TABLE
+    vacancies_table_name: str = resources.LOCAL_VACANCIES_TABLE
+    payload_bucket_name: str = resources.LOCAL_PAYLOAD_BUCKET
+    notify_queue_url: str | None = None
+    task_queue_urls: dict[TaskName, str] = Field(default_factory=dict)
+
+    vacancy_store: VacancyStoreChoice = VacancyStoreChoice.DYNAMODB
+    database_url: SecretStr | None = None
+    database_secret_arn: str | None = None
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule_non_negative(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(delay < 0 for delay in value):
+            raise ValueError("retry delays must be non-negative seconds")
+        return value
+
+    @property
+    def engine(self) -> EngineChoice:
+        """`auto` resolves to openai when a key or base URL is configured, else heuristic."""
+        if self.llm_engine is not EngineChoice.AUTO:
+            return self.llm_engine
+        has_endpoint = self.openai_api_key or self.openai_secret_arn or self.openai_base_url
+        return EngineChoice.OPENAI if has_endpoint else EngineChoice.HEURISTIC
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read the contract's variables (and the resource locations the CDK app injects)."""
+        plain = {
+            "webhook_secret_token": "WEBHOOK_SECRET_TOKEN",
+            "webhook_secret_token_previous": "WEBHOOK_SECRET_TOKEN_PREVIOUS",
+            "webhook_secret_arn": resources.WEBHOOK_SECRET_ARN_ENV,
+            "llm_engine": "LLM_ENGINE",
+            "openai_api_key": "OPENAI_API_KEY",
+            "openai_secret_arn": resources.OPENAI_SECRET_ARN_ENV,
+            "openai_base_url": "OPENAI_BASE_URL",
+            "openai_model": "OPENAI_MODEL",
+            "llm_max_concurrency": "LLM_MAX_CONCURRENCY",
+            "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
+            "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
+            "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
+            "max_resumes": "MAX_RESUMES",
+            "max_text_chars": "MAX_TEXT_CHARS",
+            "max_body_bytes": "MAX_BODY_BYTES",
+            "job_ttl_days": "JOB_TTL_DAYS",
+            "jobs_table_name": resources.JOBS_TABLE_ENV,
+            "vacancies_table_name": resources.VACANCIES_TABLE_ENV,
+            "payload_bucket_name": resources.PAYLOAD_BUCKET_ENV,
+            "notify_queue_url": resources.NOTIFY_QUEUE_URL_ENV,
+            "vacancy_store": "VACANCY_STORE",
+            "database_url": "DATABASE_URL",
+            "database_secret_arn": resources.DATABASE_SECRET_ARN_ENV,
+        }
+        values: dict[str, Any] = {
+            field: environ[var] for field, var in plain.items() if environ.get(var, "").strip()
+        }
+        values["task_queue_urls"] = {
+            task: environ[task.queue_url_env] for task in TaskName if environ.get(task.queue_url_env)
+        }
+        return cls.model_validate(values)
+
+
+def load_dotenv(path: Path, environ: dict[str, str] | os._Environ[str]) -> None:
+    """Fill `environ` from a `KEY=value` file without overriding what is already set."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        environ.setdefault(key.strip(), value.strip().strip("\"'"))
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings: read once, reused by every invocation of a warm Lambda."""
+    return Settings.from_env(os.environ)
+
+
+@functools.cache
+def _secret_string(secret_arn: str) -> str:
+    import boto3  # noqa: PLC0415 - only deployed functions with a secret ARN pay for the client
+
+    return str(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+
+
+def _secret_value(secret_arn: str, key: str) -> str:
+    """A secret is either a bare string or a JSON object holding `key`."""
+    raw = _secret_string(secret_arn)
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw
+    return str(parsed[key]) if isinstance(parsed, dict) else raw
+
+
+def webhook_tokens(settings: Settings) -> tuple[str, ...]:
+    """Tokens accepted for auth: the current one first (it also signs), then the previous one."""
+    current = settings.webhook_secret_token
+    if current is not None:
+        token = current.get_secret_value()
+    elif settings.webhook_secret_arn:
+        token = _secret_value(settings.webhook_secret_arn, "token")
+    else:
+        raise RuntimeError("no webhook token configured: set WEBHOOK_SECRET_TOKEN or WEBHOOK_SECRET_ARN")
+    previous = settings.webhook_secret_token_previous
+    return (token, previous.get_secret_value()) if previous else (token,)
+
+
+def signing_token(settings: Settings) -> str:
+    return webhook_tokens(settings)[0]
+
+
+def openai_api_key(settings: Settings) -> str | None:
+    if settings.openai_api_key is not None:
+        return settings.openai_api_key.get_secret_value()
+    if settings.openai_secret_arn:
+        return _secret_value(settings.openai_secret_arn, "api_key")
+    return None

@@ -1,0 +1,36 @@
+"""The vacancy store port. Writes are idempotent per job: the same job stored twice (a redelivered
+queue message, or two racing deliveries) gives the same `vacancy_id` and no duplicate candidates."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from ai_interviewer.models.requests import ResumeIn
+
+
+class StoredCandidate(BaseModel):
+    candidate_id: int  # 1-based position within the vacancy
+    filename: str
+    content: str
+
+
+class StoredVacancy(BaseModel):
+    vacancy_id: int
+    filename: str
+    content: str
+    created_at: datetime
+    job_id: str
+    candidates: list[StoredCandidate]
+
+
+class VacancyStore(ABC):
+    @abstractmethod
+    def add_vacancy(self, job_id: str, filename: str, content: str, candidates: Sequence[ResumeIn]) -> int:
+        """Store the vacancy with all its candidates; return its id (the same id for the same job)."""
+
+    @abstractmethod
+    def get_vacancy(self, vacancy_id: int) -> StoredVacancy | None: ...
