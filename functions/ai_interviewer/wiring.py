@@ -1,0 +1,78 @@
+"""Builds the adapters behind each port from the settings: one set per process, reused while warm.
+
+Handlers call `default_services()`; tests build `Services` from their own settings. The engine and the
+vacancy store are built on first use, so the api function never imports the OpenAI SDK or psycopg.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ai_interviewer import aws
+from ai_interviewer.jobs import DynamoDbJobStore, JobStore
+from ai_interviewer.payload_store import PayloadStore
+from ai_interviewer.queues import Queues, SqsQueues
+from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice, get_settings
+
+if TYPE_CHECKING:
+    from ai_interviewer.engines.base import Engine
+    from ai_interviewer.vacancies.base import VacancyStore
+
+
+@dataclass
+class Services:
+    settings: Settings
+    jobs: JobStore
+    queues: Queues
+    payloads: PayloadStore
+    _vacancies: VacancyStore | None = field(default=None, repr=False)
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def vacancies(self) -> VacancyStore:
+        if self._vacancies is None:
+            self._vacancies = build_vacancy_store(self.settings)
+        return self._vacancies
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = build_engine(self.settings)
+        return self._engine
+
+
+def build_vacancy_store(settings: Settings) -> VacancyStore:
+    if settings.vacancy_store is VacancyStoreChoice.POSTGRES:
+        from ai_interviewer.vacancies.postgres import PostgresVacancyStore  # noqa: PLC0415
+
+        return PostgresVacancyStore.from_settings(settings)
+    from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore  # noqa: PLC0415
+
+    return DynamoDbVacancyStore(aws.dynamodb(), settings.vacancies_table_name)
+
+
+def build_engine(settings: Settings) -> Engine:
+    if settings.engine is EngineChoice.OPENAI:
+        from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415
+
+        return OpenAiEngine.from_settings(settings)
+    from ai_interviewer.engines.heuristic import HeuristicEngine  # noqa: PLC0415
+
+    return HeuristicEngine()
+
+
+def build_services(settings: Settings) -> Services:
+    payloads = PayloadStore(aws.s3(), settings.payload_bucket_name)
+    return Services(
+        settings=settings,
+        jobs=DynamoDbJobStore(aws.dynamodb(), settings.jobs_table_name, payloads),
+        queues=SqsQueues(aws.sqs(), settings.task_queue_urls, settings.notify_queue_url, payloads),
+        payloads=payloads,
+    )
+
+
+@functools.cache
+def default_services() -> Services:
+    return build_services(get_settings())
