@@ -50,6 +50,14 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
     llm_max_concurrency: int = Field(default=8, ge=1, le=256)
+    # False for endpoints without json_schema support: json_object mode, validated by the same models.
+    openai_structured_outputs: bool = True
+    openai_timeout_seconds: float = Field(default=60.0, gt=0)
+    openai_max_retries: int = Field(default=2, ge=0)
+    interview_questions: int = Field(default=6, ge=1, le=20)
+    # Must equal the task queues' maxReceiveCount: on the last receive a failing job ends with a failure
+    # webhook instead of vanishing into the DLQ.
+    task_max_receive_count: int = Field(default=5, ge=1)
 
     allow_private_webhook_urls: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
@@ -105,6 +113,11 @@ class Settings(BaseModel):
             "openai_base_url": "OPENAI_BASE_URL",
             "openai_model": "OPENAI_MODEL",
             "llm_max_concurrency": "LLM_MAX_CONCURRENCY",
+            "openai_structured_outputs": "OPENAI_STRUCTURED_OUTPUTS",
+            "openai_timeout_seconds": "OPENAI_TIMEOUT_SECONDS",
+            "openai_max_retries": "OPENAI_MAX_RETRIES",
+            "interview_questions": "INTERVIEW_QUESTIONS",
+            "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
             "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
             "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
             "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
