@@ -33,6 +33,8 @@ NOTIFY_QUEUE_URL_ENV = "NOTIFY_QUEUE_URL"
 WEBHOOK_SECRET_ARN_ENV = "WEBHOOK_SECRET_ARN"
 OPENAI_SECRET_ARN_ENV = "OPENAI_SECRET_ARN"
 DATABASE_SECRET_ARN_ENV = "DATABASE_SECRET_ARN"
+# Overrides the secret's `host`: the RDS Proxy endpoint (the generated secret names the cluster).
+DATABASE_HOST_ENV = "DATABASE_HOST"
 
 # Key schema shared by the CDK tables and the local stack's tables.
 JOBS_TABLE_PARTITION_KEY = "pk"
@@ -55,6 +57,9 @@ def local_task_queue_name(task: TaskName) -> str:
 def dead_letter_queue_name(queue_name: str) -> str:
     return f"{queue_name}-dlq"
 
+
+# CloudWatch namespace of the functions' own metrics (Powertools EMF); alarms read it from here.
+METRICS_NAMESPACE = "AiInterviewer"
 
 # Handler entry points, relative to the functions/ code asset.
 API_HANDLER = "ai_interviewer.handlers.api.handler"

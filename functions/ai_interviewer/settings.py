@@ -77,6 +77,7 @@ class Settings(BaseModel):
     vacancy_store: VacancyStoreChoice = VacancyStoreChoice.DYNAMODB
     database_url: SecretStr | None = None
     database_secret_arn: str | None = None
+    database_host: str | None = None  # the RDS Proxy endpoint, when the secret names the cluster
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod
@@ -132,6 +133,7 @@ class Settings(BaseModel):
             "vacancy_store": "VACANCY_STORE",
             "database_url": "DATABASE_URL",
             "database_secret_arn": resources.DATABASE_SECRET_ARN_ENV,
+            "database_host": resources.DATABASE_HOST_ENV,
         }
         values: dict[str, Any] = {
             field: environ[var] for field, var in plain.items() if environ.get(var, "").strip()
@@ -161,7 +163,7 @@ def get_settings() -> Settings:
 
 
 @functools.cache
-def _secret_string(secret_arn: str) -> str:
+def secret_string(secret_arn: str) -> str:
     import boto3  # noqa: PLC0415 - only deployed functions with a secret ARN pay for the client
 
     return str(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
@@ -169,7 +171,7 @@ def _secret_string(secret_arn: str) -> str:
 
 def _secret_value(secret_arn: str, key: str) -> str:
     """A secret is either a bare string or a JSON object holding `key`."""
-    raw = _secret_string(secret_arn)
+    raw = secret_string(secret_arn)
     try:
         parsed = json.loads(raw)
     except ValueError:

@@ -22,6 +22,9 @@ METADATA_MAX_BYTES = 2048
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    # PostgreSQL cannot store NUL; refusing it here keeps both vacancy stores identical.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
     return value
 
 
