@@ -397,10 +397,12 @@ def test_postgres_replaces_a_connection_the_server_dropped(postgres_schema: Post
 def test_postgres_refuses_nul_characters_for_good_and_stores_nothing(
     postgres_schema: PostgresSchema,
 ) -> None:
+    # The request models refuse NUL at acceptance; the adapter still refuses it on its own.
+    nul_resume = ResumeIn.model_construct(filename="x.txt", content="a\x00b")
     store = PostgresVacancyStore(postgres_schema.conninfo)
     try:
         with pytest.raises(PermanentError) as raised:
-            store.add_vacancy("job-nul", "n.md", "Vacancy", [ResumeIn(filename="x.txt", content="a\x00b")])
+            store.add_vacancy("job-nul", "n.md", "Vacancy", [nul_resume])
         assert raised.value.code == "unsupported_text"
         assert postgres_schema.query("SELECT count(*) FROM vacancies") == [(0,)]
     finally:
