@@ -188,14 +188,17 @@ class DynamoDbJobStore(JobStore):
 
     def _update(self, job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
         values = {**values, ":now": {"S": _iso(utc_now())}}
+        # DynamoDB refuses a name placeholder the expressions do not use (mark_notify_enqueued has none).
+        uses_status = "#status" in expression or "#status" in condition
+        names: dict[str, Any] = {"ExpressionAttributeNames": {"#status": "status"}} if uses_status else {}
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=self._key(job_id),
                 UpdateExpression=f"{expression}, updated_at = :now",
                 ConditionExpression=f"attribute_exists(job_id) AND ({condition})",
-                ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=values,
+                **names,
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False

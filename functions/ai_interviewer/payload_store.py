@@ -18,3 +18,7 @@ class PayloadStore:
 
     def get(self, key: str) -> bytes:
         return self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+
+    def delete(self, key: str) -> None:
+        """Remove an object; deleting one that is already gone is not an error (S3 semantics)."""
+        self._client.delete_object(Bucket=self._bucket, Key=key)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 # SQS takes 1 MiB a message (256 KiB on older queues); leave room for the envelope.
 INLINE_MESSAGE_LIMIT = 240 * 1024
 SQS_MAX_DELAY_SECONDS = 900
+# A received message can be hidden for at most 12 hours from that receive.
+SQS_MAX_VISIBILITY_SECONDS = 12 * 3600
 
 
 class Queues(ABC):
@@ -24,6 +26,10 @@ class Queues(ABC):
 
     @abstractmethod
     def send_notify(self, message: NotifyMessage, delay_seconds: int = 0) -> None: ...
+
+    @abstractmethod
+    def postpone_notify(self, receipt_handle: str, delay_seconds: int) -> None:
+        """Hide a received notify message for `delay_seconds`; left undeleted, it comes back then."""
 
 
 class SqsQueues(Queues):
@@ -57,6 +63,15 @@ class SqsQueues(Queues):
             QueueUrl=self._notify_queue_url,
             MessageBody=message.model_dump_json(),
             DelaySeconds=min(max(delay_seconds, 0), SQS_MAX_DELAY_SECONDS),
+        )
+
+    def postpone_notify(self, receipt_handle: str, delay_seconds: int) -> None:
+        if self._notify_queue_url is None:
+            raise RuntimeError("NOTIFY_QUEUE_URL is not configured for this function")
+        self._client.change_message_visibility(
+            QueueUrl=self._notify_queue_url,
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=min(max(delay_seconds, 0), SQS_MAX_VISIBILITY_SECONDS),
         )
 
 

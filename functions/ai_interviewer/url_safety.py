@@ -35,6 +35,8 @@ _BLOCKED_NETWORKS = tuple(
         "224.0.0.0/4",  # multicast
         "240.0.0.0/4",  # reserved, including broadcast
         "::/128",  # unspecified
+        "::/96",  # IPv4-compatible (deprecated), e.g. ::127.0.0.1
+        "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765), e.g. ::ffff:0:10.0.0.1
         "::1/128",  # loopback
         "::ffff:0:0/96",  # IPv4-mapped
         "64:ff9b:1::/48",  # local-use NAT64
@@ -111,6 +113,13 @@ def parse_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise UnsafeUrlError("webhook_url must not carry credentials")
     host = (parts.hostname or "").rstrip(".").lower()
+    if not host.isascii():
+        # Resolvers apply IDNA first, which folds fullwidth digits and ideographic dots to ASCII
+        # (１２７。０。０。１ is 127.0.0.1): check, and later resolve, the name they will look up.
+        try:
+            host = host.encode("idna").decode("ascii").rstrip(".")
+        except UnicodeError as error:
+            raise UnsafeUrlError("webhook_url has an invalid host name") from error
     if not host:
         raise UnsafeUrlError("webhook_url has no host")
     if not allow_private:

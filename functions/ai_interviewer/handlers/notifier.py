@@ -1,0 +1,68 @@
+"""Notifier function: notify queue batches in, signed webhook deliveries out (partial batch failures).
+
+A record whose delivery must be retried was already hidden for its delay by the notifier; reporting it
+as a batch item failure leaves it in the queue, so SQS hands it back when the delay is over.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ai_interviewer.errors import TransientError
+from ai_interviewer.models.jobs import NotifyMessage
+from ai_interviewer.notifier import Notifier
+from ai_interviewer.wiring import default_services
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace="AiInterviewer")
+
+
+class DeliveryPostponedError(TransientError):
+    """Not an error: marks the record failed so SQS keeps the (now hidden) message for the next attempt."""
+
+
+@functools.cache
+def default_notifier() -> Notifier:
+    return Notifier.from_services(default_services())
+
+
+def handle_notify_batch(
+    event: dict[str, Any], notifier: Notifier | None = None
+) -> PartialItemFailureResponse:
+    """One SQS event in, `{"batchItemFailures": [...]}` out. The local stack's poller calls this too."""
+    active = notifier or default_notifier()
+
+    def deliver(record: SQSRecord) -> None:
+        try:
+            message = NotifyMessage.model_validate_json(record.body)
+            logger.set_correlation_id(message.job_id)
+            outcome = active.notify(message, receipt_handle=record.receipt_handle)
+        except Exception:
+            logger.exception(
+                "notify record failed; SQS will deliver it again", extra={"message_id": record.message_id}
+            )
+            raise
+        metrics.add_metric(name=f"Webhook_{outcome.value}", unit=MetricUnit.Count, value=1)
+        if outcome.keeps_message:
+            raise DeliveryPostponedError(message.job_id)
+
+    # A processor per batch: it keeps per-batch state, and a local poller may call from several threads.
+    # Never raise for an all-failed batch: retries are expected, not function errors.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event, record_handler=deliver, processor=processor)
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return handle_notify_batch(event)

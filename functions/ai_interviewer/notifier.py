@@ -1,0 +1,223 @@
+"""Delivering a finished job's webhook (CONTRACT §2 and §4), one attempt per notify message receive.
+
+Retries never keep a Lambda waiting: after a failed attempt the notifier hides the same SQS message
+for the next delay (ChangeMessageVisibility, up to 12 h) and the handler reports it as a batch item
+failure, so SQS hands it back when the delay is over. One message carries a whole attempt chain; the
+attempt number is read from the attempts recorded on the job, so a crash between the POST and the
+record only repeats that attempt. A redeliver request starts a new chain (`Job.redelivery_chain`)
+with a new message; messages of older chains stop on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools import Logger
+
+from ai_interviewer.delivery import DeliveryResult, WebhookPoster
+from ai_interviewer.errors import TransientError
+from ai_interviewer.jobs import JobStore
+from ai_interviewer.models.jobs import (
+    DeliveryAttempt,
+    DeliveryState,
+    Job,
+    JobStatus,
+    NotifyMessage,
+    utc_now,
+)
+from ai_interviewer.models.payloads import Envelope, ErrorDetail, webhook_body
+from ai_interviewer.queues import SQS_MAX_VISIBILITY_SECONDS, Queues
+from ai_interviewer.settings import Settings, signing_token
+from ai_interviewer.signing import signature_headers
+from ai_interviewer.url_safety import UnsafeUrlError, parse_webhook_url, resolve_public_address
+
+if TYPE_CHECKING:
+    from ai_interviewer.wiring import Services
+
+logger = Logger(child=True)
+
+USER_AGENT = "AI-Interviewer-Webhooks/1.2"
+RETRY_JITTER = 0.2  # each scheduled delay is stretched or shrunk by up to 20 %
+# A message can stay hidden for 12 h from its receive; leave room for the time this invocation used.
+MAX_RETRY_DELAY_SECONDS = SQS_MAX_VISIBILITY_SECONDS - 15 * 60
+GONE_STATUS = 410
+
+
+class NotifyOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY_SCHEDULED = "retry_scheduled"  # the message stays in the queue, hidden until the next attempt
+    GONE = "gone"
+    EXHAUSTED = "exhausted"
+    STALE_CHAIN = "stale_chain"  # dropped: a newer redelivery chain has started
+    CHAIN_FINISHED = "chain_finished"  # dropped: this chain already ended (delivered, gone or exhausted)
+    UNKNOWN_JOB = "unknown_job"  # dropped: no such job (expired by TTL or never created)
+
+    @property
+    def keeps_message(self) -> bool:
+        return self is NotifyOutcome.RETRY_SCHEDULED
+
+
+def webhook_id(job_id: str) -> str:
+    """Standard Webhooks' message id: one per job, the same on every attempt and every redelivery."""
+    return f"msg_{job_id}"
+
+
+def webhook_payload(job: Job) -> bytes:
+    """The body, serialised once: UTF-8 JSON with non-ASCII kept. Both signatures cover these bytes."""
+    if job.status is JobStatus.SUCCEEDED:
+        envelope = Envelope(
+            job_id=job.job_id,
+            task=job.task,
+            status="succeeded",
+            metadata=job.metadata,
+            engine=job.engine,
+            model=job.model,
+            prompt_version=job.prompt_version,
+        )
+        body = webhook_body(envelope, job.result)
+    else:
+        error = job.error or ErrorDetail(code="internal_error", message="The job failed.")
+        body = webhook_body(
+            Envelope(job_id=job.job_id, task=job.task, status="failed", metadata=job.metadata, error=error),
+            None,
+        )
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def retry_delay_seconds(scheduled: int, retry_after: float | None, rng: random.Random) -> int:
+    """The scheduled delay with jitter, never sooner than the receiver's Retry-After, and never longer
+    than SQS can hide a message."""
+    delay = scheduled * rng.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return min(math.ceil(delay), MAX_RETRY_DELAY_SECONDS)
+
+
+def _ends_chain(attempt: DeliveryAttempt) -> bool:
+    code = attempt.status_code
+    return code is not None and (200 <= code < 300 or code == GONE_STATUS)
+
+
+@dataclass
+class Notifier:
+    settings: Settings
+    jobs: JobStore
+    queues: Queues
+    poster: WebhookPoster
+    rng: random.Random = field(default_factory=random.Random)  # jitter only; not security-relevant
+    clock: Callable[[], datetime] = utc_now
+
+    @classmethod
+    def from_services(cls, services: Services, *, poster: WebhookPoster | None = None) -> Notifier:
+        settings = services.settings
+        return cls(
+            settings=settings,
+            jobs=services.jobs,
+            queues=services.queues,
+            poster=poster or WebhookPoster(settings.webhook_timeout_seconds),
+        )
+
+    def notify(self, message: NotifyMessage, *, receipt_handle: str) -> NotifyOutcome:
+        """One attempt for the message's chain; on a retryable failure the message is postponed."""
+        job = self.jobs.get(message.job_id)
+        if job is None:
+            logger.warning("notify message for an unknown job dropped", extra={"job_id": message.job_id})
+            return NotifyOutcome.UNKNOWN_JOB
+        if not job.status.finished:
+            raise TransientError("job has not finished; the notify message came too early")
+        if message.chain < job.redelivery_chain:
+            self._log_dropped(message, NotifyOutcome.STALE_CHAIN)
+            return NotifyOutcome.STALE_CHAIN
+        if message.chain > job.redelivery_chain:
+            raise TransientError("redelivery chain not recorded on the job yet")
+
+        schedule = self.settings.webhook_retry_schedule
+        chain_attempts = [a for a in job.delivery.attempts if a.chain == message.chain]
+        if any(_ends_chain(a) for a in chain_attempts) or len(chain_attempts) > len(schedule):
+            # Never a second success after one was acknowledged, nor a POST after 410 or exhaustion.
+            self._log_dropped(message, NotifyOutcome.CHAIN_FINISHED)
+            return NotifyOutcome.CHAIN_FINISHED
+
+        attempt_number = len(chain_attempts) + 1
+        started_at = self.clock()
+        result = self._post(job, attempt_number, timestamp=int(started_at.timestamp()))
+
+        delay: int | None = None
+        if result.delivered:
+            outcome, state = NotifyOutcome.DELIVERED, DeliveryState.DELIVERED
+        elif result.status_code == GONE_STATUS:
+            outcome, state = NotifyOutcome.GONE, DeliveryState.GONE
+        elif attempt_number > len(schedule):
+            outcome, state = NotifyOutcome.EXHAUSTED, DeliveryState.EXHAUSTED
+        else:
+            outcome, state = NotifyOutcome.RETRY_SCHEDULED, DeliveryState.RETRYING
+            delay = retry_delay_seconds(schedule[attempt_number - 1], result.retry_after_seconds, self.rng)
+
+        self.jobs.record_attempt(
+            job.job_id,
+            DeliveryAttempt(
+                attempt=attempt_number,
+                chain=message.chain,
+                at=started_at,
+                duration_ms=result.duration_ms,
+                status_code=result.status_code,
+                error=result.error,
+            ),
+            state,
+        )
+        # Ids, numbers and error class names only: never the body, the URL or the token.
+        logger.info(
+            "webhook attempt",
+            extra={
+                "job_id": job.job_id,
+                "chain": message.chain,
+                "attempt": attempt_number,
+                "status_code": result.status_code,
+                "error": result.error,
+                "duration_ms": result.duration_ms,
+                "outcome": outcome.value,
+                "retry_in_seconds": delay,
+            },
+        )
+        if delay is not None:
+            self.queues.postpone_notify(receipt_handle, delay)
+        return outcome
+
+    def _post(self, job: Job, attempt_number: int, *, timestamp: int) -> DeliveryResult:
+        body = webhook_payload(job)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-AI-Interviewer-Job-Id": job.job_id,
+            "X-AI-Interviewer-Task": job.task.value,
+            "X-AI-Interviewer-Attempt": str(attempt_number),
+            **signature_headers(
+                body, signing_token(self.settings), webhook_id=webhook_id(job.job_id), timestamp=timestamp
+            ),
+        }
+        started = time.monotonic()
+        allow_private = self.settings.allow_private_webhook_urls
+        try:
+            # Vetted again at delivery: the name is resolved now and the POST goes to that address.
+            target = parse_webhook_url(job.webhook_url, allow_private=allow_private)
+            address = resolve_public_address(target, allow_private=allow_private)
+        except UnsafeUrlError as error:
+            return DeliveryResult(
+                duration_ms=int((time.monotonic() - started) * 1000), error=type(error).__name__
+            )
+        return self.poster.post(target, address, body, headers)
+
+    @staticmethod
+    def _log_dropped(message: NotifyMessage, outcome: NotifyOutcome) -> None:
+        logger.info(
+            "notify message dropped",
+            extra={"job_id": message.job_id, "chain": message.chain, "outcome": outcome.value},
+        )
