@@ -1,0 +1,252 @@
+"""The HTTP surface of the api function: routes, one error mapping, and the generated OpenAPI document.
+
+Powertools' request validation is off on purpose: the token is checked before the body is looked at,
+malformed JSON must be a 400 rather than a 422, and every error has the contract's shape. The request
+models still annotate the routes, so the OpenAPI document describes the five bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from pydantic import BaseModel
+
+from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, accept_task
+from ai_interviewer.api.auth import TOKEN_HEADER, require_token
+from ai_interviewer.api.job_status import describe_job, redeliver_job
+from ai_interviewer.api.logger import logger
+from ai_interviewer.api.responses import (
+    AcceptedResponse,
+    ErrorResponse,
+    HealthResponse,
+    JobView,
+    RedeliveryResponse,
+)
+from ai_interviewer.api.vacancy_lookup import find_vacancy
+from ai_interviewer.errors import ApiError
+from ai_interviewer.models.requests import REQUEST_MODELS
+from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import webhook_tokens
+from ai_interviewer.vacancies.base import StoredVacancy
+from ai_interviewer.wiring import Services
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+API_PREFIX = "/api/v1"
+HEALTH_PATH = f"{API_PREFIX}/health"
+OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
+API_TITLE = "AI Interviewer"
+API_VERSION = "1.2.0"
+TOKEN_SCHEME = "webhookToken"  # noqa: S105 - the OpenAPI scheme's name
+REPLAYED_HEADER = "Idempotent-Replayed"
+POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+
+
+def job_location(job_id: str) -> str:
+    return f"{API_PREFIX}/jobs/{job_id}"
+
+
+def _json(status: int, model: BaseModel, headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=model.model_dump_json(),
+        headers=headers,
+    )
+
+
+def _error_doc(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": ErrorResponse}}}
+
+
+def _ok_doc(description: str, model: type[BaseModel]) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+UNAUTHORIZED_DOC = _error_doc(f"Missing or wrong {TOKEN_HEADER}")
+TASK_RESPONSES: dict[int, OpenAPIResponse] = {
+    202: {
+        **_ok_doc("Accepted; the result arrives at webhook_url", AcceptedResponse),
+        "headers": {"Location": {"description": "The job's status URL", "schema": {"type": "string"}}},
+    },
+    400: _error_doc("Malformed JSON, or not a JSON object"),
+    401: UNAUTHORIZED_DOC,
+    409: _error_doc("Idempotency-Key reused with another body"),
+    413: _error_doc("Body over the size limit"),
+    422: _error_doc("Schema error, a limit exceeded, or a refused webhook_url; details name the fields"),
+    503: _error_doc("The task could not be queued"),
+}
+
+
+def _raw_body(event: APIGatewayProxyEvent) -> bytes:
+    body = event.body or ""
+    if not event.is_base64_encoded:
+        return body.encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(body, validate=True)
+    except binascii.Error:
+        raise ApiError(400, "malformed_json", "request body is not valid base64") from None
+
+
+def build_resolver(services: Services) -> APIGatewayRestResolver:
+    """The api function's routes over `services`. One per process in Lambda; tests build their own."""
+    app = APIGatewayRestResolver(enable_validation=False)
+
+    def authorize() -> None:
+        require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
+
+    @app.exception_handler([ApiError, NotFoundError])
+    def error_response(error: Exception) -> Response[Any]:
+        # The one place errors become HTTP. Bodies carry codes and field paths, never request text.
+        api_error = error if isinstance(error, ApiError) else ApiError(404, "not_found", "no such route")
+        logger.info("request refused", extra={"status": api_error.status, "code": api_error.code})
+        return Response(
+            status_code=api_error.status,
+            content_type=content_types.APPLICATION_JSON,
+            body=json.dumps(api_error.body(), ensure_ascii=False),
+        )
+
+    for task in TaskName:
+        _add_task_route(app, services, task, authorize)
+
+    @app.get(
+        f"{API_PREFIX}/jobs/<job_id>",
+        summary="A job's status, result or error, and its webhook delivery",
+        operation_id="get_job",
+        tags=["jobs"],
+        security=[{TOKEN_SCHEME: []}],
+        responses={
+            200: _ok_doc("The job", JobView),
+            401: UNAUTHORIZED_DOC,
+            404: _error_doc("No such job"),
+        },
+    )
+    def get_job(job_id: Annotated[str, Path(description="The job_id of a 202")]) -> Response[JobView]:
+        authorize()
+        return _json(200, describe_job(services, job_id))
+
+    @app.post(
+        f"{API_PREFIX}/jobs/<job_id>/redeliver",
+        summary="Queue the finished job's webhook again",
+        operation_id="redeliver_job",
+        tags=["jobs"],
+        security=[{TOKEN_SCHEME: []}],
+        responses={
+            202: _ok_doc("A new delivery chain is queued", RedeliveryResponse),
+            401: UNAUTHORIZED_DOC,
+            404: _error_doc("No such job"),
+            409: _error_doc("The job has not finished"),
+            503: _error_doc("The redelivery could not be queued"),
+        },
+    )
+    def redeliver(
+        job_id: Annotated[str, Path(description="The job_id of a 202")],
+    ) -> Response[RedeliveryResponse]:
+        authorize()
+        queued = redeliver_job(services, job_id)
+        return _json(202, queued, {"Location": job_location(queued.job_id)})
+
+    @app.get(
+        f"{API_PREFIX}/vacancies/<vacancy_id>",
+        summary="A stored vacancy with its candidates",
+        operation_id="get_vacancy",
+        tags=["vacancies"],
+        security=[{TOKEN_SCHEME: []}],
+        responses={
+            200: _ok_doc("The vacancy", StoredVacancy),
+            401: UNAUTHORIZED_DOC,
+            404: _error_doc("No such vacancy"),
+            422: _error_doc("vacancy_id is not an integer"),
+        },
+    )
+    def get_vacancy(
+        vacancy_id: Annotated[
+            str, Path(description="The vacancy_id of an add-vacancy webhook", pattern="^[0-9]+$")
+        ],
+    ) -> Response[StoredVacancy]:
+        authorize()
+        return _json(200, find_vacancy(services, vacancy_id))
+
+    @app.get(HEALTH_PATH, summary="Liveness; needs no token", operation_id="health", tags=["service"])
+    def health() -> Response[HealthResponse]:
+        return _json(200, HealthResponse())
+
+    @functools.cache
+    def openapi_document() -> str:
+        # Imported here: the OpenAPI models cost a cold start ~0.2 s that no other route needs.
+        from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+
+        document = json.loads(
+            app.get_openapi_json_schema(
+                title=API_TITLE,
+                version=API_VERSION,
+                description="Long tasks are accepted with 202 and answered by a signed webhook.",
+                security_schemes={TOKEN_SCHEME: APIKey(name=TOKEN_HEADER, in_=APIKeyIn.header)},
+            )
+        )
+        # Powertools marks a body required only when the handler cannot run without it; ours reads the
+        # raw body itself, so the requirement is stated here.
+        for path_item in document["paths"].values():
+            for operation in path_item.values():
+                if "requestBody" in operation:
+                    operation["requestBody"]["required"] = True
+        # Powertools adds its own validation-error schemas; this API never answers with them.
+        schemas = document["components"]["schemas"]
+        for name in POWERTOOLS_VALIDATION_SCHEMAS:
+            schemas.pop(name, None)
+        return json.dumps(document, ensure_ascii=False)
+
+    @app.get(
+        OPENAPI_PATH,
+        summary="This document; needs no token",
+        operation_id="openapi",
+        tags=["service"],
+        responses={
+            200: {
+                "description": "The OpenAPI 3.1 document",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
+    )
+    def openapi() -> Response[str]:
+        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document())
+
+    return app
+
+
+def _add_task_route(
+    app: APIGatewayRestResolver, services: Services, task: TaskName, authorize: Callable[[], None]
+) -> None:
+    def accept(body: Any = None) -> Response[AcceptedResponse]:
+        authorize()
+        event = app.current_event
+        acceptance = accept_task(services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER))
+        headers = {"Location": job_location(acceptance.job_id)}
+        if acceptance.replayed:
+            headers[REPLAYED_HEADER] = "true"
+        return _json(202, AcceptedResponse(job_id=acceptance.job_id, task=task), headers)
+
+    # `body` only describes the request in the OpenAPI document: accept_task parses the raw body itself.
+    accept.__annotations__["body"] = Annotated[
+        REQUEST_MODELS[task], Body(description=f"The {task.route} request")
+    ]
+    accept.__name__ = accept.__qualname__ = f"accept_{task.value}"
+    app.post(
+        f"{API_PREFIX}/webhook/{task.route}",
+        summary=f"Start a {task.route} task",
+        operation_id=task.value,
+        tags=["tasks"],
+        security=[{TOKEN_SCHEME: []}],
+        status_code=202,
+        responses=TASK_RESPONSES,
+    )(accept)
