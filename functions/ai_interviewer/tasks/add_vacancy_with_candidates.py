@@ -1,0 +1,34 @@
+"""add_vacancy_with_candidates: no model; the vacancy store keeps the vacancy and its candidates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ai_interviewer.language import Language, detect_language
+from ai_interviewer.models.payloads import AddVacancyWithCandidatesResult
+from ai_interviewer.models.requests import AddVacancyWithCandidatesRequest
+from ai_interviewer.tasks.outcome import TaskOutcome
+
+if TYPE_CHECKING:
+    from ai_interviewer.wiring import Services
+
+# The seed's message for a Russian vacancy, and its English counterpart.
+ADDED_MESSAGE = {
+    Language.RU: "Вакансия и кандидаты успешно добавлены",
+    Language.EN: "Vacancy and candidates added successfully",
+}
+
+
+def add_vacancy_with_candidates(
+    request: AddVacancyWithCandidatesRequest, job_id: str, services: Services
+) -> TaskOutcome:
+    # Idempotent per job: a redelivered message that reruns this gets the same vacancy_id back.
+    vacancy_id = services.vacancies.add_vacancy(
+        job_id, request.vacancy_filename, request.vacancy_content, request.resumes
+    )
+    result = AddVacancyWithCandidatesResult(
+        message=ADDED_MESSAGE[detect_language(request.vacancy_content)], vacancy_id=vacancy_id
+    )
+    return TaskOutcome(
+        result=result.model_dump(mode="json"), engine=None, model=None, prompt_version=None, usage=None
+    )

@@ -1,0 +1,60 @@
+"""start_interview: the engine plays both sides and judges; code checks the turns and does the sums."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ai_interviewer.engines.base import InterviewTurn
+from ai_interviewer.language import detect_language
+from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
+from ai_interviewer.models.requests import StartInterviewRequest
+from ai_interviewer.scoring import effective_weights, overall_score
+from ai_interviewer.tasks.outcome import InvalidModelOutputError, TaskOutcome
+
+if TYPE_CHECKING:
+    from ai_interviewer.wiring import Services
+
+# The contract's line prefixes, in English whatever the interview's language (CONTRACT §2).
+SPEAKER_PREFIX = {"interviewer": "Interviewer: ", "candidate": "Candidate: "}
+
+
+def start_interview(request: StartInterviewRequest, job_id: str, services: Services) -> TaskOutcome:
+    # The request has no weights: the interview is judged on the documented default criteria.
+    weights = effective_weights(None)
+    criteria = list(weights)
+    engine = services.engine
+    interview, usage = engine.run_interview(
+        request.vacancy_text, request.resume_text, criteria, detect_language(request.vacancy_text)
+    )
+    judgement = interview.judgement
+    missing = [name for name in criteria if name not in judgement.scores]
+    if missing:
+        raise InvalidModelOutputError(f"interview judgement lacks criteria: {', '.join(missing)}", usage)
+    scores = {name: judgement.scores[name].score for name in criteria}
+    analysis = InterviewAnalysis(
+        scores=scores,
+        overall_score=overall_score(weights, scores),
+        summary=judgement.summary,
+        pros=judgement.pros,
+        cons=judgement.cons,
+        recommendation=judgement.recommendation,
+    )
+    result = StartInterviewResult(chat_history=chat_history(interview.turns, usage), analysis=analysis)
+    return TaskOutcome.from_engine(result, engine, usage)
+
+
+def chat_history(turns: list[InterviewTurn], usage: Usage) -> list[str]:
+    """`Interviewer: ...` / `Candidate: ...` lines, alternating and opening with the interviewer."""
+    if not turns:
+        raise InvalidModelOutputError("the interview has no turns", usage)
+    lines = []
+    for index, turn in enumerate(turns):
+        expected = "interviewer" if index % 2 == 0 else "candidate"
+        if turn.speaker != expected:
+            raise InvalidModelOutputError(f"turn {index + 1} should be the {expected}'s", usage)
+        text = turn.text.strip()
+        if not text:
+            raise InvalidModelOutputError(f"turn {index + 1} is empty", usage)
+        lines.append(SPEAKER_PREFIX[turn.speaker] + text)
+    return lines
