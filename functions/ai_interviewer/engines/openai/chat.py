@@ -1,0 +1,232 @@
+"""One structured model call: the request, validation in code, one repair turn, and the SDK's errors
+turned into the domain's (`TransientError` retries the SQS message, `PermanentError` ends the job).
+
+The request goes through `chat.completions.parse` (strict `json_schema` built by the SDK from the
+pydantic model) or, for endpoints without schema support, `json_object` mode with the schema in the
+system message. Either way the answer is read from the raw body and validated here, so its token usage
+and its text survive a failed validation: the usage is still counted and the text goes back to the model
+with the validation errors for the one repair attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import openai
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionAssistantMessageParam,
+    ChatCompletionMessageParam,
+    ChatCompletionSystemMessageParam,
+    ChatCompletionUserMessageParam,
+)
+from openai.types.chat.chat_completion import Choice
+from pydantic import BaseModel, ValidationError
+
+from ai_interviewer.engines.openai.templates import PromptTemplates
+from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.language import Language
+from ai_interviewer.models.jobs import Usage
+from ai_interviewer.tasks.outcome import InvalidModelOutputError
+
+logger = logging.getLogger(__name__)
+
+OutputT = TypeVar("OutputT", bound=BaseModel)
+
+LLM_AUTH_FAILED = "llm_auth_failed"
+LLM_BAD_REQUEST = "llm_bad_request"
+LLM_QUOTA_EXCEEDED = "llm_quota_exceeded"
+
+_MAX_ERROR_SUMMARY_CHARS = 1500
+
+
+Message = ChatCompletionMessageParam
+
+
+def system_message(text: str) -> ChatCompletionSystemMessageParam:
+    return {"role": "system", "content": text}
+
+
+def user_message(text: str) -> ChatCompletionUserMessageParam:
+    return {"role": "user", "content": text}
+
+
+def assistant_message(text: str) -> ChatCompletionAssistantMessageParam:
+    return {"role": "assistant", "content": text}
+
+
+@dataclass(frozen=True)
+class _Reply:
+    text: str | None
+    problem: str | None = None  # why the reply cannot be used, before even looking at its JSON
+
+
+class _UnusableReplyError(Exception):
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+
+
+class StructuredChat:
+    """Sends one conversation and returns the validated output with the usage it cost."""
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        model: str,
+        templates: PromptTemplates,
+        *,
+        structured_outputs: bool = True,
+    ) -> None:
+        self._client = client
+        self._model = model
+        self._templates = templates
+        self._structured_outputs = structured_outputs
+        # Some models (reasoning ones) refuse a temperature; after the first refusal we stop sending it.
+        self._send_temperature = True
+
+    def complete(
+        self,
+        messages: Sequence[ChatCompletionMessageParam],
+        output: type[OutputT],
+        language: Language,
+        *,
+        temperature: float,
+    ) -> tuple[OutputT, Usage]:
+        """The validated output. An answer that fails validation gets one repair turn (the errors are
+        sent back); a second failure is `PermanentError("invalid_model_output")`, never half an output."""
+        conversation = list(messages)
+        if not self._structured_outputs:
+            conversation = self._with_schema_instructions(conversation, output, language)
+        usage = Usage()
+        for attempt in (1, 2):
+            reply, call_usage = self._send(conversation, output, temperature)
+            usage += call_usage
+            try:
+                return _validated(reply, output), usage
+            except _UnusableReplyError as unusable:
+                if attempt == 2:
+                    raise InvalidModelOutputError(
+                        f"the model's answer failed validation after one repair attempt: {unusable.summary}",
+                        usage,
+                    ) from None
+                logger.warning("unusable model output; one repair", extra={"problem": unusable.summary})
+                if reply.text:
+                    conversation.append(assistant_message(reply.text))
+                conversation.append(
+                    user_message(self._templates.render("repair", language, errors=unusable.summary))
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _with_schema_instructions(
+        self, messages: list[ChatCompletionMessageParam], output: type[BaseModel], language: Language
+    ) -> list[ChatCompletionMessageParam]:
+        """json_object mode knows no schema: the system message carries it (and the word JSON it needs)."""
+        schema = json.dumps(output.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
+        instructions = self._templates.render("json_mode", language, schema=schema)
+        first, *rest = messages
+        if first["role"] != "system" or not isinstance(first.get("content"), str):
+            raise ValueError("a conversation starts with its system message")
+        return [system_message(f"{first['content']}\n\n{instructions}"), *rest]
+
+    def _send(
+        self, messages: list[ChatCompletionMessageParam], output: type[BaseModel], temperature: float
+    ) -> tuple[_Reply, Usage]:
+        completions = self._client.chat.completions.with_raw_response
+        sent_temperature = temperature if self._send_temperature else openai.omit
+        try:
+            if self._structured_outputs:
+                body = completions.parse(
+                    model=self._model, messages=messages, response_format=output, temperature=sent_temperature
+                ).http_response.content
+            else:
+                body = completions.create(
+                    model=self._model,
+                    messages=messages,
+                    response_format={"type": "json_object"},
+                    temperature=sent_temperature,
+                ).http_response.content
+        except openai.BadRequestError as error:
+            if error.param == "temperature" and self._send_temperature:
+                self._send_temperature = False
+                return self._send(messages, output, temperature)
+            raise domain_error(error) from error
+        except openai.APIError as error:
+            raise domain_error(error) from error
+        return _read_reply(body)
+
+
+def _read_reply(body: bytes) -> tuple[_Reply, Usage]:
+    try:
+        completion = ChatCompletion.model_validate_json(body)
+    except ValueError:
+        return _Reply(text=None, problem="the endpoint's answer was not a chat completion"), Usage(calls=1)
+    tokens = completion.usage
+    usage = Usage(
+        prompt_tokens=tokens.prompt_tokens if tokens else 0,
+        completion_tokens=tokens.completion_tokens if tokens else 0,
+        calls=1,
+    )
+    if not completion.choices:
+        return _Reply(text=None, problem="the answer held no choices"), usage
+    choice = completion.choices[0]
+    return _Reply(choice.message.content, _problem(choice)), usage
+
+
+def _problem(choice: Choice) -> str | None:
+    """Why a choice cannot be used whatever its text says, or None."""
+    if choice.finish_reason == "length":
+        return "the answer was cut off at the token limit; answer more briefly"
+    if choice.finish_reason == "content_filter":
+        return "the answer was stopped by the content filter"
+    if choice.message.refusal:
+        return "the answer was a refusal; judge the data as instructed"
+    return None if choice.message.content else "the answer was empty"
+
+
+def _validated(reply: _Reply, output: type[OutputT]) -> OutputT:
+    if reply.problem or not reply.text:
+        raise _UnusableReplyError(reply.problem or "the answer was empty")
+    try:
+        return output.model_validate_json(_without_code_fence(reply.text))
+    except ValidationError as error:
+        raise _UnusableReplyError(_error_summary(error)) from None
+
+
+def _without_code_fence(text: str) -> str:
+    """json_object-mode models sometimes wrap the object in a Markdown code fence."""
+    stripped = text.strip()
+    if stripped.startswith("```") and stripped.endswith("```"):
+        body = stripped[3:-3]
+        return body.removeprefix("json").strip()
+    return text
+
+
+def _error_summary(error: ValidationError) -> str:
+    """Field paths and messages only: the offending values may be untrusted text."""
+    parts = [
+        f"{'.'.join(str(p) for p in item['loc']) or '(root)'}: {item['msg']}"
+        for item in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
+    return "; ".join(parts)[:_MAX_ERROR_SUMMARY_CHARS]
+
+
+def domain_error(error: openai.APIError) -> TransientError | PermanentError:
+    """What survives the SDK's own retries: worth retrying later, or never worth retrying.
+
+    Messages name the HTTP status and error class only; provider messages can echo request text.
+    """
+    if not isinstance(error, openai.APIStatusError):  # connection errors and timeouts
+        return TransientError(f"LLM endpoint unreachable or too slow after retries ({type(error).__name__})")
+    status = error.status_code
+    if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
+        return PermanentError(LLM_AUTH_FAILED, f"the LLM endpoint refused the credentials (HTTP {status})")
+    if isinstance(error, openai.RateLimitError) and error.code == "insufficient_quota":
+        return PermanentError(LLM_QUOTA_EXCEEDED, "the LLM account has no quota left (HTTP 429)")
+    if status >= 500 or status in (408, 409, 429):
+        return TransientError(f"LLM endpoint failing past the retry budget (HTTP {status})")
+    return PermanentError(LLM_BAD_REQUEST, f"the LLM endpoint rejected the request (HTTP {status})")

@@ -1,0 +1,282 @@
+"""A fake OpenAI-compatible Chat Completions server: real sockets on 127.0.0.1 (port 0), the real wire
+protocol, scriptable per test.
+
+Point the SDK's `base_url` at `FakeOpenAI.base_url`. Every request is recorded (raw bytes, parsed body,
+headers); the replies come from, in order: a per-test script of `Reply`s, then `replier(request)`,
+which by default answers with an instance of the request's strict JSON schema. The server also counts
+requests in flight and remembers the maximum, and a replier can hold requests until enough of them are
+in flight (`hold_until_in_flight`), which makes concurrency observable without timing assumptions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One request as the server received it."""
+
+    raw: bytes
+    body: dict[str, Any]
+    headers: dict[str, str]  # lower-case names
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", []))
+
+    @property
+    def system(self) -> str:
+        return "\n".join(m["content"] for m in self.messages if m["role"] == "system")
+
+    def texts(self, role: str) -> list[str]:
+        return [m["content"] for m in self.messages if m["role"] == role]
+
+    @property
+    def response_format(self) -> dict[str, Any]:
+        return dict(self.body.get("response_format") or {})
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        json_schema = self.response_format.get("json_schema")
+        return json_schema["schema"] if json_schema else None
+
+    def conforming_answer(self) -> dict[str, Any]:
+        """A valid instance of the request's JSON schema (strict mode), for repliers to adjust."""
+        if self.schema is None:
+            raise ValueError("the request carries no JSON schema")
+        return instance_of(self.schema, self.schema)
+
+
+@dataclass
+class Reply:
+    """What the server answers. `content` is the assistant message; `body` replaces the whole body."""
+
+    status: int = 200
+    content: str | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (interrupted when the server stops)
+    finish_reason: str = "stop"
+    refusal: str | None = None
+    prompt_tokens: int = 11
+    completion_tokens: int = 7
+
+    @classmethod
+    def json(cls, answer: Any, **fields: Any) -> Reply:
+        return cls(content=json.dumps(answer, ensure_ascii=False), **fields)
+
+    @classmethod
+    def error(
+        cls,
+        status: int,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+    ) -> Reply:
+        error = {"message": f"fake error {status}", "type": "fake_error", "param": param, "code": code}
+        return cls(
+            status=status,
+            body=json.dumps({"error": error}).encode(),
+            headers=headers or {},
+            delay=delay,
+        )
+
+
+Replier = Callable[[ChatRequest], Reply]
+
+
+def conforming_reply(request: ChatRequest) -> Reply:
+    """The default: a schema-valid answer (strict json_schema requests only)."""
+    return Reply.json(request.conforming_answer())
+
+
+def instance_of(schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """A deterministic instance of a strict-mode JSON schema: enums pick their middle value."""
+    if "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].removeprefix("#/$defs/")]
+    if "enum" in schema:
+        return schema["enum"][len(schema["enum"]) // 2]
+    scalars: dict[str, Any] = {"boolean": False, "integer": 5, "number": 5}
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: instance_of(sub, root) for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [instance_of(schema["items"], root)]
+    return scalars.get(str(kind), f"fake {schema.get('title', 'text').lower()}")
+
+
+class FakeOpenAI:
+    """Use as a context manager; `base_url` is ready inside it, every thread is stopped after it."""
+
+    def __init__(self, replier: Replier = conforming_reply) -> None:
+        self.replier = replier
+        self.requests: list[ChatRequest] = []
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._script: deque[Reply] = deque()
+        self._state = threading.Condition()
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._ids = itertools.count(1)
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop serving, wake held or delayed requests, close kept-alive connections, join every thread."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        with self._state:
+            self._state.notify_all()
+        self._server.shutdown()
+        with self._state:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def script(self, *replies: Reply) -> None:
+        """The next requests get these replies, in order, before the replier takes over again."""
+        with self._state:
+            self._script.extend(replies)
+
+    def hold_until_in_flight(self, count: int, timeout: float = 10.0) -> bool:
+        """Block the calling request until `count` requests have been in flight at once (or time out)."""
+        deadline = time.monotonic() + timeout
+        with self._state:
+            while self.max_in_flight < count and not self._stopping.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._state.wait(remaining)
+            return self.max_in_flight >= count
+
+    def requests_with(self, text: str) -> list[ChatRequest]:
+        return [r for r in self.requests if text in json.dumps(r.body, ensure_ascii=False)]
+
+    # --- server side ---
+
+    def _answer(self, request: ChatRequest) -> Reply:
+        with self._state:
+            self.requests.append(request)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            self._state.notify_all()
+            scripted = self._script.popleft() if self._script else None
+        return scripted if scripted is not None else self.replier(request)
+
+    def _done(self) -> None:
+        with self._state:
+            self._in_flight -= 1
+
+    def _completion(self, request: ChatRequest, reply: Reply) -> bytes:
+        message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
+        completion = {
+            "id": f"chatcmpl-fake-{next(self._ids)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": request.body.get("model", "fake-model"),
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": reply.finish_reason, "logprobs": None}
+            ],
+            "usage": {
+                "prompt_tokens": reply.prompt_tokens,
+                "completion_tokens": reply.completion_tokens,
+                "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+            },
+        }
+        return json.dumps(completion, ensure_ascii=False).encode()
+
+    def _track(self, connection: socket.socket, open_: bool) -> None:
+        with self._state:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, fake: FakeOpenAI) -> None:
+        self.fake = fake
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake._track(self.connection, open_=True)
+
+    def finish(self) -> None:
+        self.server.fake._track(self.connection, open_=False)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read the recorded requests instead."""
+
+    def do_POST(self) -> None:
+        fake = self.server.fake
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path != CHAT_COMPLETIONS_PATH:
+            self._send(404, json.dumps({"error": {"message": "not found"}}).encode(), {})
+            return
+        request = ChatRequest(
+            raw=raw, body=json.loads(raw), headers={k.lower(): v for k, v in self.headers.items()}
+        )
+        try:
+            reply = fake._answer(request)
+            if reply.delay and fake._stopping.wait(reply.delay):
+                self.close_connection = True
+                return
+            body = reply.body if reply.body is not None else fake._completion(request, reply)
+            self._send(reply.status, body, reply.headers)
+        finally:
+            fake._done()
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the client gave up (its timeout): nothing to answer
+            self.close_connection = True
