@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.language import Language
-from ai_interviewer.tasks import InvalidModelOutputError
 
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply, conforming_reply
 from tests.test_openai_engine import CRITERIA, VACANCY, engine_for, resumes

@@ -14,7 +14,7 @@ from ai_interviewer.engines.base import (
     InterviewTurn,
     ResumeAssessment,
 )
-from ai_interviewer.errors import PermanentError
+from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import RESULT_MODELS, CriterionJudgement, Flag
@@ -28,7 +28,7 @@ from ai_interviewer.models.requests import (
 )
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS
-from ai_interviewer.tasks import TASKS, InvalidModelOutputError, TaskOutcome
+from ai_interviewer.tasks import TASKS, TaskOutcome
 from ai_interviewer.tasks.generate_tags import join_tags
 from ai_interviewer.wiring import Services, build_services
 

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ai_interviewer.models.jobs import Usage
 
 
 class TransientError(Exception):
@@ -21,6 +24,15 @@ class PermanentError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class InvalidModelOutputError(PermanentError):
+    """The engine answered, but not in a shape the contract allows. Carries the usage already spent,
+    so a failed job still records what it cost."""
+
+    def __init__(self, message: str, usage: Usage) -> None:
+        super().__init__("invalid_model_output", message)
+        self.usage = usage
 
 
 class ApiError(Exception):

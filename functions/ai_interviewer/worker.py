@@ -21,13 +21,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import METRICS_NAMESPACE, TaskName
-from ai_interviewer.tasks import TASKS, InvalidModelOutputError
+from ai_interviewer.tasks import TASKS
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

@@ -54,14 +54,13 @@ from ai_interviewer.engines.openai.templates import (
     bullet_list,
     new_boundary,
 )
-from ai_interviewer.errors import PermanentError
+from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key
-from ai_interviewer.tasks.outcome import InvalidModelOutputError
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local endpoints (Ollama, LM Studio, vLLM) ignore the key, and the SDK refuses to start without one;

@@ -13,7 +13,7 @@ from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks.add_vacancy_with_candidates import add_vacancy_with_candidates
 from ai_interviewer.tasks.build_vacancy import build_vacancy
 from ai_interviewer.tasks.generate_tags import generate_tags
-from ai_interviewer.tasks.outcome import InvalidModelOutputError, TaskOutcome
+from ai_interviewer.tasks.outcome import TaskOutcome
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 from ai_interviewer.tasks.start_interview import start_interview
 
@@ -28,4 +28,4 @@ TASKS: dict[TaskName, TaskFunction] = {
     TaskName.GENERATE_TAGS: generate_tags,
 }
 
-__all__ = ["TASKS", "InvalidModelOutputError", "TaskFunction", "TaskOutcome"]
+__all__ = ["TASKS", "TaskFunction", "TaskOutcome"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import BuildVacancyResult
 from ai_interviewer.models.requests import BuildVacancyRequest
 from ai_interviewer.scoring import effective_weights
-from ai_interviewer.tasks.outcome import InvalidModelOutputError, TaskOutcome
+from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import GenerateTagsResult
 from ai_interviewer.models.requests import GenerateTagsRequest
-from ai_interviewer.tasks.outcome import InvalidModelOutputError, TaskOutcome
+from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

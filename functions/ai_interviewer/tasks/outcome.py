@@ -1,4 +1,4 @@
-"""What every task returns to the worker, and the error for model output the code cannot accept."""
+"""What every task returns to the worker."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
-from ai_interviewer.errors import PermanentError
 from ai_interviewer.models.jobs import Usage
 
 if TYPE_CHECKING:
@@ -31,12 +30,3 @@ class TaskOutcome(NamedTuple):
             prompt_version=engine.prompt_version,
             usage=usage,
         )
-
-
-class InvalidModelOutputError(PermanentError):
-    """The engine answered, but not in a shape the contract allows. Carries the usage already spent,
-    so a failed job still records what it cost."""
-
-    def __init__(self, message: str, usage: Usage) -> None:
-        super().__init__("invalid_model_output", message)
-        self.usage = usage

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ai_interviewer.engines.base import ResumeAssessment
+from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
-from ai_interviewer.tasks.outcome import InvalidModelOutputError, TaskOutcome
+from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

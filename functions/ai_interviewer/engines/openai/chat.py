@@ -28,10 +28,9 @@ from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel, ValidationError
 
 from ai_interviewer.engines.openai.templates import PromptTemplates
-from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
-from ai_interviewer.tasks.outcome import InvalidModelOutputError
 
 logger = logging.getLogger(__name__)
 
