@@ -1,0 +1,168 @@
+"""What a deployer may change (read from CDK context: cdk.json or `cdk deploy -c key=value`) and the
+infra-only constants the constructs share. Resource names, env var names and handler paths live in
+`ai_interviewer.resources`, which the functions and the local stack read too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, EngineChoice, VacancyStoreChoice
+from aws_cdk import aws_logs as logs
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+STACK_NAME = "AiInterviewer"
+SERVICE_NAME = "ai-interviewer"
+API_STAGE_NAME = "prod"
+
+# Receives before a task message is dead-lettered; the workers read it as TASK_MAX_RECEIVE_COUNT so the
+# last receive ends the job with a failure webhook instead of a silent move to the DLQ.
+TASK_MAX_RECEIVE_COUNT = 5
+# The notifier hides a message for each retry delay and reports it failed, so every attempt is one
+# receive: the notify queue must allow the whole schedule plus the first try and some slack.
+NOTIFY_MAX_RECEIVE_COUNT = 12
+# AWS's advice for SQS event sources: the queue's visibility timeout at least six times the function's.
+VISIBILITY_TIMEOUT_FACTOR = 6
+DLQ_RETENTION_DAYS = 14
+
+API_TIMEOUT_SECONDS = 10
+NOTIFIER_TIMEOUT_SECONDS = 30  # one delivery (15 s HTTP timeout) per invocation, with room to record it
+WEBHOOK_TIMEOUT_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class WorkerProfile:
+    """How long one task may run, and whether it calls the model (and so reads the OpenAI key)."""
+
+    timeout_seconds: int
+    calls_model: bool
+    # The SDK's retries must fit inside the function's timeout (its default is 10 minutes a call).
+    openai_max_retries: int = 1
+
+    @property
+    def openai_timeout_seconds(self) -> int:
+        # Ten seconds left over for reading the job, recording the result and queueing the webhook.
+        return (self.timeout_seconds - 10) // (self.openai_max_retries + 1)
+
+
+WORKER_PROFILES: dict[TaskName, WorkerProfile] = {
+    TaskName.RANK_RESUMES: WorkerProfile(timeout_seconds=300, calls_model=True, openai_max_retries=2),
+    TaskName.START_INTERVIEW: WorkerProfile(timeout_seconds=300, calls_model=True, openai_max_retries=2),
+    TaskName.BUILD_VACANCY: WorkerProfile(timeout_seconds=60, calls_model=True),
+    TaskName.GENERATE_TAGS: WorkerProfile(timeout_seconds=60, calls_model=True),
+    TaskName.ADD_VACANCY_WITH_CANDIDATES: WorkerProfile(timeout_seconds=60, calls_model=False),
+}
+
+# CloudWatch Logs retention periods, in days, in the order of CDK's RetentionDays (INFINITE aside).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+class Architecture(StrEnum):
+    ARM_64 = "arm64"
+    X86_64 = "x86_64"
+
+
+class ContextReader(Protocol):
+    def try_get_context(self, key: str) -> Any: ...
+
+
+class DeploySettings(BaseModel):
+    """The deployer's knobs, one CDK context key each (values given with `-c` arrive as strings)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    architecture: Architecture = Architecture.ARM_64
+    llm_engine: EngineChoice = EngineChoice.AUTO
+    openai_model: str = Field(default=DEFAULT_OPENAI_MODEL, min_length=1)
+    openai_base_url: str | None = None
+    # Parallel model calls inside one job (the in-job semaphore).
+    llm_max_concurrency: int = Field(default=8, ge=1, le=256)
+    # Concurrent invocations per task queue (SQS event source maximum concurrency, 2..1000): with
+    # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
+    worker_max_concurrency: int = Field(default=5, ge=2, le=1000)
+    notifier_max_concurrency: int = Field(default=10, ge=2, le=1000)
+    api_memory_mb: int = Field(default=512, ge=128, le=10240)
+    worker_memory_mb: int = Field(default=1024, ge=128, le=10240)
+    notifier_memory_mb: int = Field(default=256, ge=128, le=10240)
+    api_rate_limit: float = Field(default=50, gt=0)
+    api_burst_limit: int = Field(default=100, ge=1)
+    # Lambda takes at most 6 MB a synchronous event, headers included: the api answers 413 below it.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=6 * 1024 * 1024)
+    job_ttl_days: int = Field(default=7, ge=1, le=365)
+    log_retention_days: int = 30
+    log_level: str = "INFO"
+    alarm_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    vacancy_store: VacancyStoreChoice = VacancyStoreChoice.DYNAMODB
+    # Aurora Serverless v2 capacity in ACUs; 0 lets the writer pause when idle.
+    database_min_capacity: float = Field(default=0, ge=0, le=256)
+    database_max_capacity: float = Field(default=2, ge=1, le=256)
+
+    @field_validator("openai_base_url", "alarm_email", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _known_retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @classmethod
+    def from_context(cls, node: ContextReader) -> DeploySettings:
+        """Read every known key from the construct tree's context; unset keys keep their defaults."""
+        values = {name: node.try_get_context(name) for name in cls.model_fields}
+        return cls.model_validate({name: value for name, value in values.items() if value is not None})
+
+    @property
+    def log_retention(self) -> logs.RetentionDays:
+        finite = [member for member in logs.RetentionDays if member is not logs.RetentionDays.INFINITE]
+        return dict(zip(LOG_RETENTION_DAYS, finite, strict=True))[self.log_retention_days]
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.vacancy_store is VacancyStoreChoice.POSTGRES
+
+
+def construct_name(task: TaskName) -> str:
+    """rank_resumes -> RankResumes, for construct ids (and so the logical ids CloudFormation shows)."""
+    return "".join(part.capitalize() for part in task.value.split("_"))
+
+
+def visibility_timeout_seconds(function_timeout_seconds: int) -> int:
+    return VISIBILITY_TIMEOUT_FACTOR * function_timeout_seconds

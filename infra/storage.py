@@ -1,0 +1,133 @@
+"""Where state lives: the jobs and vacancies tables, the claim-check payload bucket, and the secrets.
+
+Grants are by what a function does (put a request, read a result...), each on the key prefix the code
+uses: `requests/` (SqsQueues.send_task) and `results/` (DynamoDbJobStore.succeed).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from ai_interviewer import resources
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.compliance import acknowledge, wildcard_finding
+from infra.deploy_settings import SERVICE_NAME, DeploySettings
+
+REQUESTS_PREFIX = "requests/"
+RESULTS_PREFIX = "results/"
+
+
+def _table(scope: Construct, construct_id: str, partition_key: str, sort_key: str | None) -> dynamodb.Table:
+    return dynamodb.Table(
+        scope,
+        construct_id,
+        partition_key=dynamodb.Attribute(name=partition_key, type=dynamodb.AttributeType.STRING),
+        sort_key=dynamodb.Attribute(name=sort_key, type=dynamodb.AttributeType.STRING) if sort_key else None,
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        time_to_live_attribute=resources.TTL_ATTRIBUTE,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        encryption=dynamodb.TableEncryption.AWS_MANAGED,
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+
+
+class Storage(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, settings: DeploySettings) -> None:
+        super().__init__(scope, construct_id)
+        self.jobs_table = _table(self, "JobsTable", resources.JOBS_TABLE_PARTITION_KEY, None)
+        # Always present, even when vacancies live in PostgreSQL: switching back finds the data again.
+        self.vacancies_table = _table(
+            self,
+            "VacanciesTable",
+            resources.VACANCIES_TABLE_PARTITION_KEY,
+            resources.VACANCIES_TABLE_SORT_KEY,
+        )
+
+        self.payload_bucket = s3.Bucket(
+            self,
+            "PayloadBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            # Requests and results are needed while their job is; the job record itself expires by TTL.
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-payloads",
+                    expiration=cdk.Duration.days(settings.job_ttl_days + 1),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.payload_bucket,
+            "AwsSolutions-S1",
+            "Transient claim-check objects that expire within days; every access is by the service's "
+            "own roles (recorded by CloudTrail), and an access-log bucket would outlive the data.",
+        )
+
+        self.webhook_secret = secretsmanager.Secret(
+            self,
+            "WebhookTokenSecret",
+            description=f'{SERVICE_NAME}: X-Webhook-Token and webhook signing key, JSON {{"token": ...}}',
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template="{}",  # noqa: S106 - an empty JSON object, the token is generated
+                generate_string_key="token",
+                password_length=48,
+                exclude_punctuation=True,
+            ),
+        )
+        acknowledge(
+            self.webhook_secret,
+            "AwsSolutions-SMG4",
+            "The token is shared with the client, who signs and verifies with it: rotating it is a "
+            "coordinated change (WEBHOOK_SECRET_TOKEN_PREVIOUS accepts the old one meanwhile), not a "
+            "timer.",
+        )
+        # Put the real key after the first deploy (bare string or {"api_key": ...}); the generated
+        # placeholder fails authentication, so jobs end in failure webhooks rather than silently.
+        self.openai_secret = secretsmanager.Secret(
+            self,
+            "OpenAiKeySecret",
+            description=f"{SERVICE_NAME}: OpenAI (or compatible) API key, set by the operator",
+        )
+        acknowledge(
+            self.openai_secret,
+            "AwsSolutions-SMG4",
+            "The key is issued by the model provider; it is rotated there and then put here by hand.",
+        )
+
+    def grant_request_upload(self, role: iam.IRole) -> None:
+        """The api parks large request bodies (claim-check)."""
+        self._grant_objects(role, REQUESTS_PREFIX, "s3:PutObject")
+
+    def grant_request_consumption(self, role: iam.IRole) -> None:
+        """A worker reads its parked request and deletes it when the job is done."""
+        self._grant_objects(role, REQUESTS_PREFIX, "s3:GetObject", "s3:DeleteObject")
+
+    def grant_result_upload(self, role: iam.IRole) -> None:
+        self._grant_objects(role, RESULTS_PREFIX, "s3:PutObject")
+
+    def grant_result_reading(self, role: iam.IRole) -> None:
+        self._grant_objects(role, RESULTS_PREFIX, "s3:GetObject")
+
+    def _grant_objects(self, role: iam.IRole, prefix: str, *actions: str) -> None:
+        # Exact object actions: the bucket's grant_read/grant_put add List*, Abort* and GetBucket*.
+        iam.Grant.add_to_principal(
+            grantee=role,
+            actions=list(actions),
+            resource_arns=[self.payload_bucket.arn_for_objects(f"{prefix}*")],
+        )
+        acknowledge(
+            role,
+            wildcard_finding(self, self.payload_bucket.bucket_arn, f"/{prefix}*"),
+            f"Object keys are per job ({prefix}<job_id>.json): the grant is scoped to that prefix.",
+        )

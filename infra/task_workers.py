@@ -1,0 +1,88 @@
+"""One queue (with its DLQ) and one worker function per task of the contract."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from ai_interviewer import resources
+from ai_interviewer.resources import TaskName
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.deploy_settings import TASK_MAX_RECEIVE_COUNT, WORKER_PROFILES, DeploySettings, construct_name
+from infra.function_blueprint import FunctionBlueprint, FunctionSpec
+from infra.storage import Storage
+from infra.vacancy_database import VacancyDatabase
+from infra.work_queue import WorkQueue
+
+# Writes the vacancy store; the other tasks only read their request and write their result.
+STORE_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
+
+
+class TaskWorkers(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: DeploySettings,
+        blueprint: FunctionBlueprint,
+        storage: Storage,
+        notify_queue: sqs.IQueue,
+        database: VacancyDatabase | None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.queues: dict[TaskName, WorkQueue] = {}
+        self.functions: dict[TaskName, lambda_.Function] = {}
+        for task in TaskName:
+            profile = WORKER_PROFILES[task]
+            timeout = cdk.Duration.seconds(profile.timeout_seconds)
+            work_queue = WorkQueue(
+                self,
+                f"{construct_name(task)}Queue",
+                consumer_timeout=timeout,
+                max_receive_count=TASK_MAX_RECEIVE_COUNT,
+            )
+            environment = {
+                resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,
+                resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
+                resources.NOTIFY_QUEUE_URL_ENV: notify_queue.queue_url,
+                "TASK_MAX_RECEIVE_COUNT": str(TASK_MAX_RECEIVE_COUNT),
+            }
+            if profile.calls_model:
+                environment |= {
+                    resources.OPENAI_SECRET_ARN_ENV: storage.openai_secret.secret_arn,
+                    "OPENAI_TIMEOUT_SECONDS": str(profile.openai_timeout_seconds),
+                    "OPENAI_MAX_RETRIES": str(profile.openai_max_retries),
+                }
+            writes_store = task is STORE_WRITING_TASK
+            if writes_store and database is None:
+                environment[resources.VACANCIES_TABLE_ENV] = storage.vacancies_table.table_name
+            function = blueprint.build(
+                self,
+                f"{construct_name(task)}Function",
+                FunctionSpec(
+                    handler=resources.task_handler(task),
+                    description=f"Runs {task.value} jobs from its queue",
+                    timeout=timeout,
+                    memory_mb=settings.worker_memory_mb,
+                    environment=environment,
+                    vpc_placement=database.placement if writes_store and database else None,
+                ),
+            )
+            role = function.role
+            assert role is not None
+            storage.jobs_table.grant_read_write_data(role)
+            storage.grant_request_consumption(role)
+            storage.grant_result_upload(role)
+            notify_queue.grant_send_messages(role)
+            if profile.calls_model:
+                storage.openai_secret.grant_read(role)
+            if writes_store:
+                if database is None:
+                    storage.vacancies_table.grant_read_write_data(role)
+                else:
+                    database.admit(function)
+            work_queue.feed(function, max_concurrency=settings.worker_max_concurrency)
+            self.queues[task] = work_queue
+            self.functions[task] = function

@@ -1,0 +1,67 @@
+"""An SQS queue with its dead-letter queue, sized to the function that consumes it."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.compliance import acknowledge
+from infra.deploy_settings import DLQ_RETENTION_DAYS, visibility_timeout_seconds
+
+
+class WorkQueue(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        consumer_timeout: cdk.Duration,
+        max_receive_count: int,
+        age_alarm_threshold: cdk.Duration | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.max_receive_count = max_receive_count
+        self.visibility_timeout = cdk.Duration.seconds(
+            visibility_timeout_seconds(int(consumer_timeout.to_seconds()))
+        )
+        # How old the oldest message may get before the backlog alarm fires (see Observability); by
+        # default twice the visibility timeout, so one redelivery after a crash is not yet a backlog.
+        self.age_alarm_threshold = age_alarm_threshold or cdk.Duration.seconds(
+            max(15 * 60, 2 * int(self.visibility_timeout.to_seconds()))
+        )
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(DLQ_RETENTION_DAYS),
+        )
+        acknowledge(
+            self.dead_letter_queue,
+            "AwsSolutions-SQS3",
+            "This is the dead-letter queue; its depth raises an alarm and an operator redrives it.",
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=self.visibility_timeout,
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.dead_letter_queue, max_receive_count=max_receive_count
+            ),
+        )
+
+    def feed(self, consumer: lambda_.IFunction, *, max_concurrency: int) -> None:
+        """One message per invocation: a job can take the whole timeout, and a batch would share it."""
+        consumer.add_event_source(
+            event_sources.SqsEventSource(
+                self.queue,
+                batch_size=1,
+                report_batch_item_failures=True,
+                max_concurrency=max_concurrency,
+            )
+        )
