@@ -1,0 +1,705 @@
+"""Judging one resume against one vacancy: per-criterion 0..10 scores with evidence quoted from the
+resume, pros (matched requirements), cons (missing ones) and a summary in the requested language.
+
+The resume is read after screening: injected instructions are removed before anything is read (they are
+never evidence) and a skill found only inside a stuffed keyword list counts once, at half credit.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from ai_interviewer.engines.base import ResumeAssessment
+from ai_interviewer.engines.heuristic.experience import experience_evidence, resume_years
+from ai_interviewer.engines.heuristic.phrases import (
+    about_years_phrase,
+    capitalised,
+    join_names,
+    one_line,
+    pick,
+    required_years_phrase,
+    years_phrase,
+)
+from ai_interviewer.engines.heuristic.reading import (
+    SKILL_INDEX,
+    Mention,
+    Reading,
+    highest_seniority,
+    quote,
+    read,
+    sentence_bounds,
+    snippet,
+    soft_evidence,
+    tokenize,
+)
+from ai_interviewer.engines.heuristic.vacancy import Requirement, VacancyProfile
+from ai_interviewer.engines.heuristic.vocabulary import (
+    CRITERION_TOPICS,
+    EXPECTED_YEARS,
+    SKILL_BY_KEY,
+    SOFT_BY_KEY,
+    Seniority,
+    Skill,
+)
+from ai_interviewer.language import Language
+from ai_interviewer.models.payloads import CriterionJudgement
+from ai_interviewer.screening import ScreenedText, screen
+
+# Credit for a requirement by how the resume shows it.
+FULL, LISTED_ONLY, RELATED, ABSENT = 1.0, 0.5, 0.5, 0.0
+# Soft-skill score by the number of distinct pieces of evidence (0, 1, 2, ... 5+).
+_EVIDENCE_SCORES = (1, 4, 6, 7, 8, 9)
+_QUANTIFIED = re.compile(
+    r"\d+(?:[.,]\d+)?\s*%|в\s+\d+(?:[.,]\d+)?\s+раз|\d+(?:[.,]\d+)?\s*(?:x|times)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class SkillEvidence:
+    """How a resume shows one required skill."""
+
+    requirement: Requirement
+    credit: float
+    mention: Mention | None  # where (a contextual mention when there is one)
+    related: Skill | None = None  # the family member found instead
+
+    @property
+    def skill(self) -> Skill:
+        return self.requirement.skill
+
+    @property
+    def listed_only(self) -> bool:
+        return self.credit == LISTED_ONLY and self.related is None
+
+
+class ResumeProfile:
+    """One resume read once after screening; criterion judgements are computed from it on demand."""
+
+    def __init__(self, text: str, vacancy: VacancyProfile) -> None:
+        self.screened: ScreenedText = screen(text)
+        self.vacancy = vacancy
+        self.text = self.screened.text
+        self.reading: Reading = read(self.text)
+        self._stuffed = self.screened.stuffed_spans
+        self._skill_mentions: dict[str, tuple[list[Mention], list[Mention]]] = {}
+        self._soft_mentions: dict[str, list[Mention]] = {}
+        self._token_starts = [t.start for t in self.reading.tokens]
+
+    # -- facts -------------------------------------------------------------------------------------
+
+    @cached_property
+    def contextual_text(self) -> str:
+        return self.screened.contextual_text if self._stuffed else self.text
+
+    def _in_stuffing(self, mention: Mention) -> bool:
+        return any(start <= mention.start < end for start, end in self._stuffed)
+
+    def skill_mentions(self, key: str) -> tuple[list[Mention], list[Mention]]:
+        """(contextual mentions, mentions inside stuffed lists) of one skill."""
+        cached = self._skill_mentions.get(key)
+        if cached is None:
+            mentions = self.reading.skills.get(key, [])
+            inside = [m for m in mentions if self._in_stuffing(m)] if self._stuffed else []
+            outside = [m for m in mentions if not self._in_stuffing(m)] if self._stuffed else list(mentions)
+            cached = self._skill_mentions[key] = (outside, inside)
+        return cached
+
+    def evidence_for(self, requirement: Requirement) -> SkillEvidence:
+        contextual, stuffed = self.skill_mentions(requirement.skill.key)
+        if contextual:
+            return SkillEvidence(requirement, FULL, contextual[0])
+        if stuffed:
+            return SkillEvidence(requirement, LISTED_ONLY, stuffed[0])
+        family = requirement.skill.family
+        if family:
+            for key in self.reading.skills:
+                other = SKILL_BY_KEY[key]
+                related_contextual, _ = self.skill_mentions(key)
+                if other.family == family and key != requirement.skill.key and related_contextual:
+                    return SkillEvidence(requirement, RELATED, related_contextual[0], other)
+        return SkillEvidence(requirement, ABSENT, None)
+
+    @cached_property
+    def evidence(self) -> list[SkillEvidence]:
+        return [self.evidence_for(r) for r in self.vacancy.requirements]
+
+    @cached_property
+    def coverage(self) -> float:
+        """Weighted share of the vacancy's skills the resume shows, 0..1 (word overlap without skills)."""
+        total = sum(e.requirement.weight for e in self.evidence)
+        if total <= 0:
+            return self.word_overlap
+        return sum(e.requirement.weight * e.credit for e in self.evidence) / total
+
+    @cached_property
+    def word_overlap(self) -> float:
+        vacancy_words = self.vacancy.long_words
+        if not vacancy_words:
+            return 0.0
+        resume_words = {t.text[:6] for t in tokenize(self.contextual_text)}
+        found = sum(1 for word in vacancy_words if word[:6] in resume_words)
+        return min(1.0, 1.5 * found / len(vacancy_words))
+
+    @cached_property
+    def years(self) -> float:
+        stated = self.stated_years
+        if stated > 0:
+            return stated
+        level = self.seniority
+        return EXPECTED_YEARS[level] if level is not None else 0.0
+
+    @cached_property
+    def stated_years(self) -> float:
+        """Years the resume states or its work periods add up to (0 when it says nothing)."""
+        return resume_years(self.contextual_text)
+
+    @cached_property
+    def years_stated(self) -> bool:
+        return self.stated_years > 0
+
+    @cached_property
+    def seniority(self) -> Seniority | None:
+        return highest_seniority(self.reading.seniority)
+
+    @cached_property
+    def domain_mentions(self) -> dict[str, list[Mention]]:
+        """Contextual mentions of the vacancy's domains (a domain word in a stuffed list is no experience)."""
+        found: dict[str, list[Mention]] = {}
+        for domain in self.vacancy.domains:
+            mentions = [m for m in self.reading.domains.get(domain.key, []) if not self._in_stuffing(m)]
+            if mentions:
+                found[domain.key] = mentions
+        return found
+
+    @cached_property
+    def shared_domains(self) -> list[str]:
+        return list(self.domain_mentions)
+
+    def best_skill_mention(self, found: Sequence[SkillEvidence]) -> Mention:
+        """The mention of a found skill whose sentence shows the most: prose always over bare lists, then
+        the most required skills in one sentence, then the earliest."""
+        wanted = {e.skill.key for e in found}
+        # Every skill mention, in text order, once: (start, end, is it a found skill).
+        all_mentions = sorted(
+            (m.start, m.end, key in wanted) for key, ms in self.reading.skills.items() for m in ms
+        )
+        starts = [m[0] for m in all_mentions]
+        best: tuple[float, int] | None = None
+        chosen: Mention | None = None
+        seen_sentences: set[int] = set()
+        for item in found:
+            for mention in self.skill_mentions(item.skill.key)[0][:3]:
+                left, right = sentence_bounds(self.text, mention.start, mention.end)
+                if left in seen_sentences:
+                    continue
+                seen_sentences.add(left)
+                inside = all_mentions[bisect_left(starts, left) : bisect_left(starts, right)]
+                token_count = bisect_left(self._token_starts, right) - bisect_left(self._token_starts, left)
+                prose = token_count - len(inside) >= 4
+                rank = (sum(1 for m in inside if m[2]) + (100.0 if prose else 0.0), -mention.start)
+                if best is None or rank > best:
+                    best, chosen = rank, mention
+        assert chosen is not None
+        return chosen
+
+    # -- criteria ----------------------------------------------------------------------------------
+
+    def judge(self, criterion: str, language: Language) -> CriterionJudgement:
+        kind = criterion_kind(criterion)
+        if kind == "technical_skills":
+            score, reason = self._technical(language)
+        elif kind == "experience":
+            score, reason = self._experience(language)
+        elif kind in SOFT_BY_KEY:
+            score, reason = self._soft(kind, language)
+        elif kind == "domain":
+            score, reason = self._domain(language)
+        else:
+            score, reason = self._other(criterion, language)
+        return CriterionJudgement(score=max(0, min(10, score)), reason=one_line(reason))
+
+    def technical_score(self) -> int:
+        return round(10 * self.coverage)
+
+    def _technical(self, language: Language) -> tuple[int, str]:
+        score = self.technical_score()
+        required = [e for e in self.evidence if e.requirement.required] or self.evidence
+        if not required:
+            overlap = round(self.word_overlap * 100)
+            return score, pick(
+                language,
+                f"В вакансии нет распознанных навыков; совпадение по словам вакансии {overlap}%",
+                f"No known skills in the vacancy; {overlap}% of its words are in the resume",
+            )
+        found = [e for e in required if e.credit == FULL]
+        listed = [e for e in required if e.listed_only]
+        missing = [e.skill.label(language) for e in required if e.credit == ABSENT]
+        parts: list[str] = []
+        if found:
+            evidence = quote(snippet(self.text, self.best_skill_mention(found)))
+            parts.append(
+                pick(
+                    language,
+                    f"Совпадает {len(found)} из {len(required)} ключевых навыков "
+                    f"({join_names([e.skill.label(language) for e in found], language)}): "
+                    f"{evidence}",
+                    f"Matches {len(found)} of {len(required)} key skills "
+                    f"({join_names([e.skill.label(language) for e in found], language)}): "
+                    f"{evidence}",
+                )
+            )
+        else:
+            parts.append(
+                pick(
+                    language,
+                    f"Нет подтверждённых ключевых навыков из {len(required)} требуемых",
+                    f"None of the {len(required)} key skills is shown in context",
+                )
+            )
+        if listed:
+            listed_names = join_names([e.skill.label(language) for e in listed], language)
+            parts.append(
+                pick(
+                    language,
+                    f"только списком без контекста: {listed_names}",
+                    f"listed without context only: {listed_names}",
+                )
+            )
+        related = [e for e in required if e.related is not None and e.credit != FULL]
+        if related:
+            names = join_names(
+                [f"{e.skill.label(language)} ({e.related.label(language)})" for e in related if e.related],
+                language,
+            )
+            parts.append(pick(language, f"только смежный опыт: {names}", f"related experience only: {names}"))
+        if missing:
+            parts.append(
+                pick(
+                    language,
+                    f"нет: {join_names(missing, language)}",
+                    f"missing: {join_names(missing, language)}",
+                )
+            )
+        return score, "; ".join(parts)
+
+    def relevance(self) -> float:
+        """How much of the resume's experience is relevant to this vacancy, 0.25..1."""
+        bonus = 0.15 if self.shared_domains else 0.0
+        return min(1.0, 0.25 + 0.75 * self.coverage + bonus)
+
+    def years_score(self) -> float:
+        expected = max(self.vacancy.expected_years, 0.5)
+        ratio = self.years / expected
+        return min(10.0, 8 * ratio) if ratio < 1 else min(10.0, 8 + 2 * (ratio - 1))
+
+    def experience_score(self) -> int:
+        score = self.years_score() * self.relevance()
+        wanted = self.vacancy.seniority
+        if wanted in (Seniority.SENIOR, Seniority.LEAD) and self.seniority in (
+            Seniority.JUNIOR,
+            Seniority.INTERN,
+        ):
+            score -= 2
+        return max(0, min(10, round(score)))
+
+    def _experience(self, language: Language) -> tuple[int, str]:
+        score = self.experience_score()
+        required = required_years_phrase(self.vacancy.expected_years, language)
+        span = experience_evidence(self.contextual_text)
+        if not self.years_stated and span is None:
+            level = f" ({self.seniority.value})" if self.seniority else ""
+            return score, pick(
+                language,
+                f"Стаж в резюме не указан{level}; требуется {required}",
+                f"The resume states no length of experience{level}; {required} required",
+            )
+        where = f": {quote(snippet(self.contextual_text, Mention(*span)))}" if span else ""
+        relevant = (
+            "" if self.coverage >= 0.5 else pick(language, ", мало релевантного", ", little of it relevant")
+        )
+        return score, pick(
+            language,
+            f"{capitalised(about_years_phrase(self.years, language))} опыта при требуемых {required}"
+            f"{relevant}{where}",
+            f"{capitalised(about_years_phrase(self.years, language))} of experience, {required} required"
+            f"{relevant}{where}",
+        )
+
+    def soft_mentions(self, key: str) -> list[Mention]:
+        cached = self._soft_mentions.get(key)
+        if cached is None:
+            cached = self._soft_mentions[key] = soft_evidence(key, self.contextual_text)
+        return cached
+
+    def soft_score(self, key: str) -> int:
+        mentions = self.soft_mentions(key)
+        score = _EVIDENCE_SCORES[min(len(mentions), len(_EVIDENCE_SCORES) - 1)]
+        if key == "problem_solving" and _QUANTIFIED.search(self.contextual_text):
+            score += 1
+        return min(10, score)
+
+    def _soft(self, key: str, language: Language) -> tuple[int, str]:
+        soft = SOFT_BY_KEY[key]
+        mentions = self.soft_mentions(key)
+        score = self.soft_score(key)
+        if not mentions:
+            return score, pick(
+                language,
+                f"В резюме нет примеров, подтверждающих навык «{soft.name_ru}»",
+                f"The resume gives no example of {soft.name_en}",
+            )
+        return score, pick(
+            language,
+            f"{capitalised(soft.name_ru)}: {quote(snippet(self.contextual_text, mentions[0]))}"
+            + (f" и ещё {len(mentions) - 1} подтвержд." if len(mentions) > 1 else ""),
+            f"{capitalised(soft.name_en)}: {quote(snippet(self.contextual_text, mentions[0]))}"
+            + (f" and {len(mentions) - 1} more signs" if len(mentions) > 1 else ""),
+        )
+
+    def _domain(self, language: Language) -> tuple[int, str]:
+        if not self.vacancy.domains:
+            score = self.technical_score()
+            return score, pick(
+                language,
+                f"Предметная область в вакансии не указана; совпадение навыков {round(self.coverage * 100)}%",
+                f"The vacancy names no domain; {round(self.coverage * 100)}% skill match",
+            )
+        names_ru = [d.name_ru for d in self.vacancy.domains]
+        names_en = [d.name_en for d in self.vacancy.domains]
+        if not self.shared_domains:
+            return 2, pick(
+                language,
+                f"Нет опыта в области: {join_names(names_ru, language)}",
+                f"No experience in {join_names(names_en, language)}",
+            )
+        key = self.shared_domains[0]
+        count = sum(len(m) for m in self.domain_mentions.values())
+        where = quote(snippet(self.text, self.domain_mentions[key][0]))
+        return min(10, 7 + count), pick(
+            language,
+            f"Есть опыт в области ({join_names(names_ru, language)}): {where}",
+            f"Has {join_names(names_en, language)} experience: {where}",
+        )
+
+    def _other(self, criterion: str, language: Language) -> tuple[int, str]:
+        """A criterion the engine has no model for: the resume is searched for its words and related ones."""
+        label = criterion.replace("_", " ")
+        skills = _criterion_skills(criterion)
+        if skills:
+            shown = [s for s in skills if self.skill_mentions(s.key)[0]]
+            listed = [
+                s for s in skills if not self.skill_mentions(s.key)[0] and self.skill_mentions(s.key)[1]
+            ]
+            if shown:
+                mention = self.skill_mentions(shown[0].key)[0][0]
+                return 8 + min(2, len(self.skill_mentions(shown[0].key)[0]) - 1), pick(
+                    language,
+                    f"«{label}»: {quote(snippet(self.text, mention))}",
+                    f"'{label}': {quote(snippet(self.text, mention))}",
+                )
+            if listed:
+                return 4, pick(
+                    language,
+                    f"«{label}»: указано только списком без контекста",
+                    f"'{label}': listed without context only",
+                )
+            return 1, pick(
+                language, f"«{label}»: в резюме не упоминается", f"'{label}': not mentioned in the resume"
+            )
+        stems = _criterion_stems(criterion)
+        mentions = self._stem_mentions(stems)
+        if mentions:
+            score = _EVIDENCE_SCORES[min(len(mentions), len(_EVIDENCE_SCORES) - 1)]
+            return score, pick(
+                language,
+                f"«{label}»: {quote(snippet(self.contextual_text, mentions[0]))}",
+                f"'{label}': {quote(snippet(self.contextual_text, mentions[0]))}",
+            )
+        score = max(1, round(self.technical_score() * 0.4))  # below any direct evidence
+        return score, pick(
+            language,
+            f"Прямых подтверждений «{label}» в резюме нет; оценка по общему совпадению навыков "
+            f"({round(self.coverage * 100)}%)",
+            f"No direct evidence of '{label}' in the resume; judged by the overall skill match "
+            f"({round(self.coverage * 100)}%)",
+        )
+
+    def _stem_mentions(self, stems: Sequence[str]) -> list[Mention]:
+        """One mention per distinct stem found at the start of a word of the contextual text."""
+        if not stems:
+            return []
+        seen: set[str] = set()
+        mentions: list[Mention] = []
+        for token in tokenize(self.contextual_text):
+            for stem in stems:
+                if stem not in seen and token.text.startswith(stem):
+                    seen.add(stem)
+                    mentions.append(Mention(token.start, token.end))
+                    break
+        return mentions
+
+    def closest_sentence(self) -> str | None:
+        """The resume sentence that shares the most long words with the vacancy (at least two)."""
+        wanted = {_stem(word) for word in self.vacancy.long_words} - _GENERIC_STEMS
+        best: tuple[int, int] | None = None
+        best_span: tuple[int, int] | None = None
+        seen: set[int] = set()
+        for token in self.reading.tokens:
+            if (
+                len(token.text) < 5
+                or _stem(token.text) not in wanted
+                or self._in_stuffing(Mention(token.start, 0))
+            ):
+                continue
+            left, right = sentence_bounds(self.text, token.start, token.end)
+            if left in seen:
+                continue
+            seen.add(left)
+            shared = {_stem(t.text) for t in tokenize(self.text[left:right]) if len(t.text) >= 5} & wanted
+            rank = (len(shared), -left)
+            if len(shared) >= 2 and (best is None or rank > best):
+                best, best_span = rank, (left, right)
+        if best_span is None:
+            return None
+        return snippet(self.text, Mention(*best_span))
+
+    def skills_line(self) -> str | None:
+        """The resume's own list of skills ("Навыки: ...", "Skills: ..."), on one line."""
+        match = _SKILLS_LINE.search(self.contextual_text)
+        return " ".join(match.group(0).split()).rstrip(".") if match else None
+
+    # -- prose -------------------------------------------------------------------------------------
+
+    def fit(self) -> float:
+        """Overall fit 0..1 for the summary's verdict."""
+        expected = max(self.vacancy.expected_years, 0.5)
+        return 0.6 * self.coverage + 0.4 * min(1.0, self.years / expected) * self.relevance()
+
+    def pros(self, language: Language) -> list[str]:
+        pros: list[str] = []
+        for item in self.evidence:
+            if item.credit == FULL and len(pros) < 5:
+                pros.append(
+                    pick(
+                        language,
+                        f"Опыт с {item.skill.label(language)}",
+                        f"Experience with {item.skill.label(language)}",
+                    )
+                )
+        if self.years_stated and self.years >= self.vacancy.expected_years and self.coverage >= 0.3:
+            pros.append(
+                pick(
+                    language,
+                    f"Опыт {about_years_phrase(self.years, language)}"
+                    f" (требуется {required_years_phrase(self.vacancy.expected_years, language)})",
+                    f"{capitalised(about_years_phrase(self.years, language))} of experience"
+                    f" ({required_years_phrase(self.vacancy.expected_years, language)} required)",
+                )
+            )
+        for key in self.shared_domains[:1]:
+            domain = next(d for d in self.vacancy.domains if d.key == key)
+            pros.append(
+                pick(language, f"Опыт в области: {domain.name_ru}", f"{domain.name_en} domain experience")
+            )
+        for soft in self.vacancy.soft_skills:
+            if self.soft_mentions(soft.key):
+                pros.append(pick(language, f"Подтверждённый навык: {soft.name_ru}", f"Shows {soft.name_en}"))
+        return pros
+
+    def cons(self, language: Language) -> list[str]:
+        cons: list[str] = []
+        for item in self.evidence:
+            if not item.requirement.required or len(cons) >= 5:
+                continue
+            name = item.skill.label(language)
+            if item.credit == ABSENT:
+                cons.append(pick(language, f"Нет опыта с {name}", f"No experience with {name}"))
+            elif item.listed_only:
+                cons.append(
+                    pick(
+                        language,
+                        f"{name} указан только списком, без опыта",
+                        f"{name} only listed, no experience",
+                    )
+                )
+            elif item.related is not None:
+                cons.append(
+                    pick(
+                        language,
+                        f"{name}: только смежный опыт ({item.related.label(language)})",
+                        f"{name}: related experience only ({item.related.label(language)})",
+                    )
+                )
+        expected = self.vacancy.expected_years
+        if not self.years_stated:
+            cons.append(pick(language, "Стаж работы не указан", "Length of experience not stated"))
+        elif self.years + 0.25 < expected:
+            cons.append(
+                pick(
+                    language,
+                    f"Опыт меньше требуемого: {years_phrase(self.years, language)}"
+                    f" при требуемых {required_years_phrase(expected, language)}",
+                    f"Less experience than required: {years_phrase(self.years, language)}"
+                    f" vs {required_years_phrase(expected, language)}",
+                )
+            )
+        if self.vacancy.domains and not self.shared_domains:
+            cons.append(
+                pick(
+                    language,
+                    f"Нет опыта в области: {self.vacancy.domains[0].name_ru}",
+                    f"No {self.vacancy.domains[0].name_en} experience",
+                )
+            )
+        if "prompt_injection" in self.screened.flags:
+            cons.append(
+                pick(
+                    language,
+                    "Резюме содержит инструкции для ИИ-оценщика (проигнорированы)",
+                    "The resume contains instructions for an AI screener (ignored)",
+                )
+            )
+        if "keyword_stuffing" in self.screened.flags:
+            cons.append(
+                pick(
+                    language,
+                    "Повторяющийся список ключевых слов без контекста (учтён однократно)",
+                    "A repeated keyword list with no context (counted once)",
+                )
+            )
+        return cons
+
+    def summary(self, language: Language) -> str:
+        fit = self.fit()
+        required = [e for e in self.evidence if e.requirement.required]
+        found = [e.skill.label(language) for e in required if e.credit == FULL]
+        missing = [e.skill.label(language) for e in required if e.credit != FULL]
+        level = f"{self.seniority.value.capitalize()} " if self.seniority else ""
+        candidate = capitalised(pick(language, f"{level}кандидат", f"{level}candidate"))
+        if fit >= 0.75:
+            verdict = pick(language, "Хорошо соответствует вакансии", "A strong match for the vacancy")
+        elif fit >= 0.45:
+            verdict = pick(language, "Частично соответствует вакансии", "A partial match for the vacancy")
+        else:
+            verdict = pick(language, "Слабо соответствует вакансии", "A weak match for the vacancy")
+        sentences = [verdict + "."]
+        experience = (
+            pick(
+                language,
+                f"опыт {about_years_phrase(self.years, language)}",
+                f"{about_years_phrase(self.years, language)} of experience",
+            )
+            if self.years_stated
+            else pick(language, "стаж не указан", "no stated length of experience")
+        )
+        if required:
+            sentences.append(
+                pick(
+                    language,
+                    f"{candidate}, {experience}; совпадает {len(found)} из {len(required)} "
+                    "ключевых требований" + (f" ({join_names(found, language)})" if found else "") + ".",
+                    f"{candidate} with {experience}; meets {len(found)} of {len(required)} key requirements"
+                    + (f" ({join_names(found, language)})" if found else "")
+                    + ".",
+                )
+            )
+        else:
+            sentences.append(pick(language, f"{candidate}, {experience}.", f"{candidate} with {experience}."))
+        if missing:
+            sentences.append(
+                pick(
+                    language,
+                    f"Не хватает: {join_names(missing, language)}.",
+                    f"Missing: {join_names(missing, language)}.",
+                )
+            )
+        if "prompt_injection" in self.screened.flags:
+            sentences.append(
+                pick(
+                    language,
+                    "Инструкции для ИИ в тексте резюме проигнорированы.",
+                    "Instructions aimed at an AI screener in the resume were ignored.",
+                )
+            )
+        if "keyword_stuffing" in self.screened.flags:
+            sentences.append(
+                pick(
+                    language,
+                    "Повторяющиеся ключевые слова учтены однократно.",
+                    "Repeated keywords were counted once.",
+                )
+            )
+        return " ".join(sentences)
+
+    def assess(self, criteria: Sequence[str], language: Language) -> ResumeAssessment:
+        return ResumeAssessment(
+            criteria={name: self.judge(name, language) for name in criteria},
+            summary=self.summary(language),
+            pros=self.pros(language),
+            cons=self.cons(language),
+            flags=list(self.screened.flags),
+        )
+
+
+def _stem(word: str) -> str:
+    """A crude stem that lets inflected forms meet: "кухня"/"кухни", "повара"/"поваров"."""
+    return word[:5] if len(word) >= 6 else word[:4]
+
+
+# Words every vacancy and resume share; they say nothing about closeness.
+_GENERIC_STEMS = frozenset(
+    ["работ", "опыта", "знани", "умени", "years", "exper", "requi", "требу", "навык", "skill"]
+)
+_SKILLS_LINE = re.compile(r"^[ \t]*(?:ключевые\s+)?(?:навыки|skills|key\s+skills)\s*:\s*\S.*$", re.I | re.M)
+
+
+# -- criterion names -------------------------------------------------------------------------------
+
+_KIND_WORDS: dict[str, str] = {
+    "technical": "technical_skills", "tech": "technical_skills", "skills": "technical_skills",
+    "skill": "technical_skills", "hard": "technical_skills", "stack": "technical_skills",
+    "technology": "technical_skills", "technologies": "technical_skills", "coding": "technical_skills",
+    "experience": "experience", "seniority": "experience", "years": "experience", "expertise": "experience",
+    "problem": "problem_solving", "solving": "problem_solving", "analytical": "problem_solving",
+    "analysis": "problem_solving", "thinking": "problem_solving",
+    "communication": "communication", "communicative": "communication", "presentation": "communication",
+    "teamwork": "teamwork", "team": "teamwork", "collaboration": "teamwork", "cooperation": "teamwork",
+    "domain": "domain", "industry": "domain", "business": "domain", "soft": "communication",
+}  # fmt: skip
+
+
+def criterion_kind(criterion: str) -> str:
+    """Which signal judges a criterion: a known one, or "other" (searched for by its words)."""
+    if criterion in ("technical_skills", "experience", "problem_solving", "communication", "teamwork"):
+        return criterion
+    words = criterion.split("_")
+    if _criterion_skills(criterion):
+        return "other"
+    for word in words:
+        if word in _KIND_WORDS:
+            return _KIND_WORDS[word]
+    return "other"
+
+
+def _criterion_skills(criterion: str) -> list[Skill]:
+    """Skills a criterion is named after ("python", "kubernetes_experience", "sql_knowledge")."""
+    found = SKILL_INDEX.find(tokenize(criterion.replace("_", " ")))
+    skills: list[Skill] = []
+    for value, _, _ in found:
+        assert isinstance(value, Skill)
+        if value not in skills:
+            skills.append(value)
+    return skills
+
+
+def _criterion_stems(criterion: str) -> list[str]:
+    stems: list[str] = []
+    for word in criterion.split("_"):
+        for stem in (*CRITERION_TOPICS.get(word, ()), word if len(word) >= 4 else ""):
+            if stem and stem not in stems:
+                stems.append(stem[:8])
+    return stems

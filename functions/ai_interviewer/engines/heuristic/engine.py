@@ -1,0 +1,50 @@
+"""The `heuristic` engine: no model and no network, it reads the texts (skills, experience, overlap)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
+from ai_interviewer.engines.heuristic.assessment import ResumeProfile
+from ai_interviewer.engines.heuristic.interview import run_interview
+from ai_interviewer.engines.heuristic.tags import extract_tags
+from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
+from ai_interviewer.engines.heuristic.writing import write_vacancy
+from ai_interviewer.language import Language
+from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.screening import remove_injections
+
+
+class HeuristicEngine(Engine):
+    name = "heuristic"
+    model = None
+    prompt_version = "heuristic-1"
+
+    def assess_resumes(
+        self,
+        vacancy_text: str,
+        resumes: Sequence[ResumeIn],
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[list[ResumeAssessment], Usage]:
+        vacancy = profile_vacancy(remove_injections(vacancy_text))
+        return [ResumeProfile(r.content, vacancy).assess(criteria, language) for r in resumes], Usage()
+
+    def run_interview(
+        self,
+        vacancy_text: str,
+        resume_text: str,
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[Interview, Usage]:
+        vacancy = profile_vacancy(remove_injections(vacancy_text))
+        return run_interview(ResumeProfile(resume_text, vacancy), criteria, language), Usage()
+
+    def write_vacancy(
+        self, base_text: str, weights: dict[str, float], language: Language
+    ) -> tuple[str, Usage]:
+        return write_vacancy(profile_vacancy(remove_injections(base_text)), weights, language), Usage()
+
+    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
+        return extract_tags(profile_vacancy(remove_injections(vacancy_text)), language), Usage()

@@ -1,0 +1,233 @@
+"""Years of experience, in Russian and English: "5 лет", "6+ years", "опыт работы 6 лет 3 месяца",
+date ranges such as "2019–2023", "03.2019 — 06.2023", "Jan 2019 - present", "2018 - по настоящее время"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_WORD_NUMBERS = {
+    "один": 1, "одного": 1, "одного года": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
+    "четыре": 4, "четырех": 4, "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7,
+    "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9, "десять": 10, "десяти": 10,
+    "полтора": 1.5, "полутора": 1.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+_NUMBER = (
+    r"(?<![\w.,])(?P<num>\d{1,2}(?:[.,]\d)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+    r"(?:-?(?:х|ти|и|ми|ух|ех|ёх|ого))?"
+)
+_YEAR_WORD = r"(?:год\w*|лет|г\.|years?|yrs?\.?)"
+_MONTHS_WORD = r"(?:(?P<months>\d{1,2})\s*(?:месяц\w*|мес\.?|months?|mos?\.?))"
+
+# "6 лет", "6+ years", "5,5 лет", "6 лет 3 месяца", "1.5 years".
+_DURATION = re.compile(
+    _NUMBER + r"\s*\+?\s*" + _YEAR_WORD + r"(?:\s*(?:и\s+|and\s+)?" + _MONTHS_WORD + r")?(?!\w)",
+    re.IGNORECASE,
+)
+_MONTHS_ONLY = re.compile(r"(?<![\w.])" + _MONTHS_WORD + r"(?!\w)", re.IGNORECASE)
+_EXPERIENCE_CUE = re.compile(
+    r"опыт\w*|стаж\w*|experience\w*|работа\w*|работ|working|worked|developer|engineer|разработ\w*|"
+    r"программир\w*|в\s+it|in\s+it|professional\w*|commercial\w*|коммерческ\w*|industry",
+    re.IGNORECASE,
+)
+_NOT_EXPERIENCE = re.compile(
+    r"назад|ago|old|возраст|мне\s+\d+|age|гарант\w*|warranty|лет\s+компании", re.IGNORECASE
+)
+
+_REQUIREMENT_CUE = re.compile(
+    r"(?:от|не\s+менее|минимум|более|больше|свыше|at\s+least|minimum(?:\s+of)?|min\.?|over|more\s+than)\s*"
+    + _NUMBER
+    + r"\s*"
+    + _YEAR_WORD,
+    re.IGNORECASE,
+)
+_REQUIREMENT_PLUS = re.compile(_NUMBER + r"\s*(?:\+|-\s*\d+)\s*" + _YEAR_WORD, re.IGNORECASE)
+
+_MONTH_NAMES: dict[str, int] = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "мае": 5, "июн": 6, "июл": 7, "авг": 8,
+    "сен": 9, "окт": 10, "ноя": 11, "дек": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = r"(?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|янв\.?|фев\.?|мар\.?|апр\.?|авг\.?|сент?\.?|окт\.?|нояб?\.?|дек\.?|jan\w*\.?|feb\w*\.?|mar\w*\.?|apr\w*\.?|may|jun\w*\.?|jul\w*\.?|aug\w*\.?|sep\w*\.?|oct\w*\.?|nov\w*\.?|dec\w*\.?)"  # noqa: E501
+_YEAR = r"(?:19[89]\d|20[0-4]\d)"
+_DATE = (
+    r"(?:(?P<{p}month>" + _MONTH + r")\s+|(?P<{p}mnum>0?[1-9]|1[0-2])\s*[./]\s*)?(?P<{p}year>" + _YEAR + r")"
+    r"(?:\s*(?:г\.|года?|гг\.?))?"
+)
+_PRESENT = (
+    r"(?P<present>(?:по\s+|до\s+|till\s+|until\s+|to\s+)?(?:настоящ\w*\s*(?:время|момент)?|наст\.?\s*вр\w*\.?|н\.\s?в\.?|"
+    r"сейчас|текущ\w*\s+(?:время|момент)|present|now|current(?:ly)?|today|date|ongoing))"
+)
+_RANGE = re.compile(
+    r"(?<!\d)"
+    + _DATE.format(p="s")
+    + r"\s*(?:[-–—−]+|\bto\b|\bпо\b|\bдо\b|\btill\b|\buntil\b)\s*(?:"
+    + _DATE.format(p="e")
+    + r"|"
+    + _PRESENT
+    + r")(?!\d)",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(
+    r"(?:\bс\b|\bsince\b)\s+" + _DATE.format(p="s") + r"(?!\s*(?:[-–—]|по\b|до\b|to\b)\s*(?:\w+\s+)?\d)",
+    re.IGNORECASE,
+)
+_EDUCATION = re.compile(
+    r"образован\w*|education|университет\w*|universit\w*|институт\w*|institute|академи\w*|academy|"
+    r"колледж\w*|college|бакалавр\w*|bachelor\w*|магистр\w*|master'?s|аспирантур\w*|degree|школ\w*|school|"
+    r"факультет\w*|faculty|курсы|courses?|студент\w*|student",
+    re.IGNORECASE,
+)
+_SECTION_HEADING = re.compile(
+    r"^\s*#*\s*(?P<name>опыт\s+работы|опыт|work\s+experience|experience|employment(?:\s+history)?|"
+    r"work\s+history|career|карьера|места\s+работы|образование|education|курсы|courses|навыки|skills|"
+    r"о\s+себе|about(?:\s+me)?|summary|проекты|projects|сертификаты|certificates?|языки|languages|"
+    r"ключевые\s+навыки|key\s+skills|контакты|contacts?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_MAX_YEARS = 45.0
+_EXPERIENCE_WORD = re.compile(r"опыт|experience", re.IGNORECASE)
+_YEAR_WORD_FAST = re.compile(r"год|лет|г\.|year|yr")
+
+
+def _number(value: str) -> float:
+    lowered = value.lower()
+    if lowered in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[lowered])
+    return float(lowered.replace(",", "."))
+
+
+def _month(match: re.Match[str], prefix: str) -> int | None:
+    name = match.group(f"{prefix}month")
+    if name:
+        return _MONTH_NAMES.get(name.lower()[:3])
+    number = match.group(f"{prefix}mnum")
+    return int(number) if number else None
+
+
+def stated_years(text: str) -> float:
+    """The longest experience the text states in words ("опыт 5 лет", "6+ years of experience")."""
+    best = 0.0
+    for match in _durations(text):
+        sentence = _sentence_around(text, match.start(), match.end())
+        if not _EXPERIENCE_CUE.search(sentence) or _NOT_EXPERIENCE.search(sentence):
+            continue
+        years = _number(match.group("num"))
+        if match.group("months"):
+            years += int(match.group("months")) / 12
+        best = max(best, years)
+    if best == 0.0:
+        for match in _MONTHS_ONLY.finditer(text):
+            if _EXPERIENCE_WORD.search(_sentence_around(text, match.start(), match.end())):
+                best = max(best, int(match.group("months")) / 12)
+    return min(best, _MAX_YEARS)
+
+
+def _durations(text: str) -> list[re.Match[str]]:
+    """Every duration in the text. The full pattern is tried only around year words ("лет", "years"),
+    which a fast literal search finds: scanning all of a resume with it is several times slower."""
+    found: list[re.Match[str]] = []
+    covered = 0
+    for word in _YEAR_WORD_FAST.finditer(text.lower()):
+        start = max(covered, word.start() - 24)
+        if start >= word.end():
+            continue
+        for match in _DURATION.finditer(text, start, min(len(text), word.end() + 24)):
+            if match.start() >= covered:
+                found.append(match)
+                covered = match.end()
+    return found
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
+    rights = [i for i in (text.find("\n", end), text.find(". ", end), text.find("; ", end)) if i >= 0]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def _work_lines(text: str) -> list[str]:
+    """Lines outside an education section that are not about studies."""
+    lines: list[str] = []
+    in_education = False
+    for line in text.splitlines():
+        heading = _SECTION_HEADING.match(line)
+        if heading:
+            name = heading.group("name").lower()
+            in_education = name.startswith(
+                ("образован", "education", "курсы", "courses", "сертификат", "cert")
+            )
+            continue
+        if in_education or _EDUCATION.search(line):
+            continue
+        lines.append(line)
+    return lines
+
+
+def date_ranges(text: str, today: date | None = None) -> list[tuple[int, int]]:
+    """Work periods as (first month, last month) counted from year 0, merged where they overlap."""
+    today = today or date.today()
+    now = today.year * 12 + today.month - 1
+    periods: list[tuple[int, int]] = []
+    for line in _work_lines(text):
+        for match in _RANGE.finditer(line):
+            start_year = int(match.group("syear"))
+            start = start_year * 12 + (_month(match, "s") or 1) - 1
+            if match.group("present"):
+                end = now
+            else:
+                end_month = _month(match, "e")
+                end = int(match.group("eyear")) * 12 + (end_month - 1 if end_month else 0)
+            if start <= end <= now + 12:
+                periods.append((start, min(end, now)))
+        for match in _SINCE.finditer(line):
+            start = int(match.group("syear")) * 12 + (_month(match, "s") or 1) - 1
+            if start <= now:
+                periods.append((start, now))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def resume_years(text: str, today: date | None = None) -> float:
+    """Experience in years: what the resume states ("Опыт работы — 6 лет 4 месяца", as of when it was
+    written), else what its work periods add up to ("present" counts to today)."""
+    stated = stated_years(text)
+    if stated > 0:
+        return round(stated, 1)
+    in_periods = sum(end - start for start, end in date_ranges(text, today)) / 12
+    return round(min(in_periods, _MAX_YEARS), 1)
+
+
+def required_years(text: str) -> float | None:
+    """Years a vacancy asks for ("опыт от 3 лет", "3+ years of experience"), the largest stated."""
+    best: float | None = None
+    for pattern in (_REQUIREMENT_CUE, _REQUIREMENT_PLUS):
+        for match in pattern.finditer(text):
+            if not _EXPERIENCE_CUE.search(_sentence_around(text, match.start(), match.end())):
+                continue
+            years = _number(match.group("num"))
+            if years <= 20:
+                best = years if best is None else max(best, years)
+    return best
+
+
+def experience_evidence(text: str) -> tuple[int, int] | None:
+    """Where the text shows its experience: the first work period, else the first stated duration."""
+    for match in _RANGE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if not _EDUCATION.search(line):
+            return match.span()
+    for match in _DURATION.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if _EXPERIENCE_CUE.search(line) and not _NOT_EXPERIENCE.search(line):
+            return match.span()
+    return None
