@@ -1,0 +1,206 @@
+"""`ai-interviewer local`: the Lambda functions on an embedded AWS emulation, wired as the CDK app
+wires them in AWS (API Gateway in front of the api function, an SQS event source per worker)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+import threading
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from ai_interviewer import resources
+from ai_interviewer.local.gateway import (
+    API_RESOURCES,
+    API_RESOURCES_WITH_VACANCY_READER,
+    ApiGateway,
+    GatewayHttpServer,
+)
+from ai_interviewer.local.lambda_runtime import LOCAL_REGION, LocalFunction, load_handler
+from ai_interviewer.local.pollers import QueueSource, SqsPoller
+from ai_interviewer.local.progress import JobProgress
+from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
+
+TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
+# The functions' timeouts as the CDK app sets them (infra/deploy_settings.py), for the context objects'
+# remaining time. Not imported from there: that would load the CDK libraries into the local stack.
+API_TIMEOUT_SECONDS = 10
+NOTIFIER_TIMEOUT_SECONDS = 30
+WORKER_TIMEOUT_SECONDS = {
+    TaskName.RANK_RESUMES: 300,
+    TaskName.START_INTERVIEW: 300,
+    TaskName.BUILD_VACANCY: 60,
+    TaskName.GENERATE_TAGS: 60,
+    TaskName.ADD_VACANCY_WITH_CANDIDATES: 60,
+}
+# How long a stop waits for an in-flight batch (a webhook attempt times out after about 15 s).
+POLLER_STOP_SECONDS = 20
+
+# Defaults for a developer machine; anything the user set (environment or .env) wins.
+LOCAL_DEFAULTS = {
+    "ALLOW_PRIVATE_WEBHOOK_URLS": "true",
+    "POWERTOOLS_SERVICE_NAME": "ai-interviewer-local",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "AiInterviewerLocal",
+}
+
+
+def ensure_token(environ: MutableMapping[str, str]) -> str | None:
+    """Keep the user's token; without one, generate one for this run and return it (to show once)."""
+    if environ.get(TOKEN_ENV, "").strip():
+        return None
+    token = secrets.token_urlsafe(32)
+    environ[TOKEN_ENV] = token
+    return token
+
+
+def apply_local_defaults(environ: MutableMapping[str, str]) -> None:
+    for name, value in LOCAL_DEFAULTS.items():
+        if not environ.get(name, "").strip():
+            environ[name] = value
+
+
+def emulation_environment(environ: MutableMapping[str, str], endpoint: str) -> None:
+    """Point every boto3 client at the emulation with fake credentials, so nothing can reach real AWS
+    whatever profile or per-service endpoint the user's shell carries."""
+    for name in [name for name in environ if name.startswith("AWS_ENDPOINT_URL_")]:
+        del environ[name]
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        environ.pop(name, None)
+    environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": LOCAL_REGION,
+            "AWS_REGION": LOCAL_REGION,
+        }
+    )
+
+
+def engine_description(settings: Settings) -> str:
+    if settings.engine is EngineChoice.OPENAI:
+        endpoint = settings.openai_base_url or "api.openai.com"
+        return f"openai, model {settings.openai_model} at {endpoint}"
+    return "heuristic (no model; set OPENAI_API_KEY or OPENAI_BASE_URL to use one)"
+
+
+@dataclass
+class LocalStack:
+    """Starts and stops the emulation, the functions' environment, the API front and the pollers."""
+
+    host: str
+    port: int
+    environ: MutableMapping[str, str]
+    out: TextIO = sys.stdout
+    _moto: Any = field(default=None, init=False, repr=False)
+    _http: GatewayHttpServer | None = field(default=None, init=False, repr=False)
+    _serving: threading.Thread | None = field(default=None, init=False, repr=False)
+    _pollers: list[SqsPoller] = field(default_factory=list, init=False, repr=False)
+    moto_endpoint: str = field(default="", init=False)
+
+    @property
+    def api_url(self) -> str:
+        return self._http.url if self._http else ""
+
+    def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        # Imported here: the emulation is a developer dependency, never part of a function package.
+        import boto3  # noqa: PLC0415
+        from moto.server import ThreadedMotoServer  # noqa: PLC0415
+
+        from ai_interviewer.jobs import DynamoDbJobStore  # noqa: PLC0415
+        from ai_interviewer.local.provision import provision  # noqa: PLC0415
+        from ai_interviewer.payload_store import PayloadStore  # noqa: PLC0415
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        self.moto_endpoint = f"http://{moto_host}:{moto_port}"
+
+        # The functions read their settings from the environment, so it is complete before any
+        # handler module is imported (Powertools reads it at import, settings on first use).
+        emulation_environment(self.environ, self.moto_endpoint)
+        session = boto3.session.Session()
+        self.environ.update(provision(session))
+        secret = session.client("secretsmanager").create_secret(
+            Name=resources.LOCAL_WEBHOOK_SECRET, SecretString=self.environ[TOKEN_ENV]
+        )
+        self.environ[resources.WEBHOOK_SECRET_ARN_ENV] = secret["ARN"]
+        settings = Settings.from_env(self.environ)
+
+        api = LocalFunction("ai-interviewer-api", load_handler(resources.API_HANDLER), API_TIMEOUT_SECONDS)
+        workers = {
+            task: LocalFunction(
+                f"ai-interviewer-{task.route}",
+                load_handler(resources.task_handler(task)),
+                WORKER_TIMEOUT_SECONDS[task],
+            )
+            for task in TaskName
+        }
+        notifier = LocalFunction(
+            "ai-interviewer-notifier", load_handler(resources.NOTIFIER_HANDLER), NOTIFIER_TIMEOUT_SECONDS
+        )
+
+        payloads = PayloadStore(session.client("s3"), settings.payload_bucket_name)
+        progress = JobProgress(
+            DynamoDbJobStore(session.client("dynamodb"), settings.jobs_table_name, payloads), self.out
+        )
+        api_resources = (
+            API_RESOURCES_WITH_VACANCY_READER
+            if settings.vacancy_store is VacancyStoreChoice.POSTGRES
+            else API_RESOURCES
+        )
+        self._http = GatewayHttpServer(
+            (self.host, self.port), ApiGateway(api, progress.api_response, api_resources)
+        )
+
+        sqs = session.client("sqs")
+
+        def source(label: str, url: str) -> QueueSource:
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
+            return QueueSource(label, url, arn)
+
+        for task, function in workers.items():
+            queue = source(task.value, settings.task_queue_urls[task])
+            self._pollers.append(SqsPoller(sqs, queue, function, progress.task_batch))
+        notify_url = settings.notify_queue_url or ""
+        self._pollers.append(SqsPoller(sqs, source("notify", notify_url), notifier, progress.notify_batch))
+
+        self._serving = threading.Thread(target=self._http.serve_forever, name="api-gateway", daemon=True)
+        self._serving.start()
+        for poller in self._pollers:
+            poller.start()
+
+    def stop(self) -> None:
+        """Close the front first (no new jobs), let in-flight batches settle, then stop the emulation."""
+        if self._http is not None:
+            if self._serving is not None:
+                self._http.shutdown()  # returns once serve_forever has left its loop
+                self._serving = None
+            self._http.server_close()
+            self._http = None
+        for poller in self._pollers:
+            poller.request_stop()
+        for poller in self._pollers:
+            if not poller.join(POLLER_STOP_SECONDS):
+                print(f"poller {poller.source.label} did not stop in time", file=sys.stderr)
+        self._pollers.clear()
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None

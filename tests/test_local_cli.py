@@ -1,0 +1,80 @@
+"""The command line's environment handling: the user's settings win, the local defaults fill the rest,
+and nothing can point the stack at real AWS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ai_interviewer.cli import main
+from ai_interviewer.local.lambda_runtime import HandlerNotFoundError, load_handler
+from ai_interviewer.local.stack import apply_local_defaults, emulation_environment, ensure_token
+
+
+def test_a_token_is_generated_only_when_the_user_has_none() -> None:
+    mine = {"WEBHOOK_SECRET_TOKEN": "my-token"}
+    assert ensure_token(mine) is None
+    assert mine["WEBHOOK_SECRET_TOKEN"] == "my-token"
+
+    empty: dict[str, str] = {"WEBHOOK_SECRET_TOKEN": "  "}
+    generated = ensure_token(empty)
+    assert generated is not None and len(generated) >= 40
+    assert empty["WEBHOOK_SECRET_TOKEN"] == generated
+    assert ensure_token({}) != generated
+
+
+def test_private_webhook_urls_are_allowed_unless_the_user_said_otherwise() -> None:
+    defaults: dict[str, str] = {}
+    apply_local_defaults(defaults)
+    assert defaults["ALLOW_PRIVATE_WEBHOOK_URLS"] == "true"
+    assert defaults["POWERTOOLS_METRICS_DISABLED"] == "true"
+
+    chosen = {"ALLOW_PRIVATE_WEBHOOK_URLS": "false", "POWERTOOLS_LOG_LEVEL": "DEBUG"}
+    apply_local_defaults(chosen)
+    assert chosen["ALLOW_PRIVATE_WEBHOOK_URLS"] == "false"
+    assert chosen["POWERTOOLS_LOG_LEVEL"] == "DEBUG"
+
+
+def test_the_emulation_environment_overrides_real_credentials_and_endpoints() -> None:
+    environ = {
+        "AWS_PROFILE": "production",
+        "AWS_ACCESS_KEY_ID": "AKIAREAL",
+        "AWS_ENDPOINT_URL_SQS": "https://sqs.eu-west-1.amazonaws.com",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "OPENAI_MODEL": "kept",
+    }
+    emulation_environment(environ, "http://127.0.0.1:5999")
+    assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
+    assert environ["AWS_ACCESS_KEY_ID"] == "testing"
+    assert environ["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert "AWS_PROFILE" not in environ
+    assert "AWS_ENDPOINT_URL_SQS" not in environ
+    assert environ["OPENAI_MODEL"] == "kept"
+
+
+def test_handlers_load_by_their_lambda_dotted_path_and_a_missing_one_is_named() -> None:
+    assert load_handler("json.dumps") is __import__("json").dumps
+    with pytest.raises(HandlerNotFoundError, match=r"ai_interviewer\.handlers\.nothing_here"):
+        load_handler("ai_interviewer.handlers.nothing_here.handler")
+    with pytest.raises(HandlerNotFoundError, match="no callable"):
+        load_handler("ai_interviewer.resources.not_a_handler")
+
+
+def test_receive_without_a_token_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("WEBHOOK_SECRET_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main(["receive", "--port", "0"])
+    assert exited.value.code == 2
+
+
+def test_postgres_vacancy_store_without_a_database_url_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WEBHOOK_SECRET_TOKEN", "t")
+    monkeypatch.setenv("VACANCY_STORE", "dynamodb")  # so the command's own setting is undone afterwards
+    with pytest.raises(SystemExit) as exited:
+        main(["local", "--port", "0", "--vacancy-store", "postgres"])
+    assert exited.value.code == 2
