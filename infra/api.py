@@ -25,7 +25,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.compliance import acknowledge
-from infra.deploy_settings import API_STAGE_NAME, API_TIMEOUT_SECONDS, SERVICE_NAME, DeploySettings
+from infra.deploy_settings import API_STAGE_NAME, SERVICE_NAME, DeploySettings
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
 from infra.vacancy_database import VacancyDatabase
@@ -47,7 +47,7 @@ class Api(Construct):
         database: VacancyDatabase | None,
     ) -> None:
         super().__init__(scope, construct_id)
-        timeout = cdk.Duration.seconds(API_TIMEOUT_SECONDS)
+        timeout = cdk.Duration.seconds(resources.API_TIMEOUT_SECONDS)
         request_limits = {"MAX_BODY_BYTES": str(settings.max_body_bytes)}
         environment = {
             resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,

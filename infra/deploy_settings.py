@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ai_interviewer.resources import TaskName
+from ai_interviewer.resources import WORKER_TIMEOUT_SECONDS, TaskName
 from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, EngineChoice, VacancyStoreChoice
 from aws_cdk import aws_logs as logs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,19 +18,9 @@ STACK_NAME = "AiInterviewer"
 SERVICE_NAME = "ai-interviewer"
 API_STAGE_NAME = "prod"
 
-# Receives before a task message is dead-lettered; the workers read it as TASK_MAX_RECEIVE_COUNT so the
-# last receive ends the job with a failure webhook instead of a silent move to the DLQ.
-TASK_MAX_RECEIVE_COUNT = 5
-# The notifier hides a message for each retry delay and reports it failed, so every attempt is one
-# receive: the notify queue must allow the whole schedule plus the first try and some slack.
-NOTIFY_MAX_RECEIVE_COUNT = 12
 # AWS's advice for SQS event sources: the queue's visibility timeout at least six times the function's.
 VISIBILITY_TIMEOUT_FACTOR = 6
 DLQ_RETENTION_DAYS = 14
-
-API_TIMEOUT_SECONDS = 10
-NOTIFIER_TIMEOUT_SECONDS = 30  # one delivery (15 s HTTP timeout) per invocation, with room to record it
-WEBHOOK_TIMEOUT_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -49,11 +39,23 @@ class WorkerProfile:
 
 
 WORKER_PROFILES: dict[TaskName, WorkerProfile] = {
-    TaskName.RANK_RESUMES: WorkerProfile(timeout_seconds=300, calls_model=True, openai_max_retries=2),
-    TaskName.START_INTERVIEW: WorkerProfile(timeout_seconds=300, calls_model=True, openai_max_retries=2),
-    TaskName.BUILD_VACANCY: WorkerProfile(timeout_seconds=60, calls_model=True),
-    TaskName.GENERATE_TAGS: WorkerProfile(timeout_seconds=60, calls_model=True),
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: WorkerProfile(timeout_seconds=60, calls_model=False),
+    TaskName.RANK_RESUMES: WorkerProfile(
+        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.RANK_RESUMES], calls_model=True, openai_max_retries=2
+    ),
+    TaskName.START_INTERVIEW: WorkerProfile(
+        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.START_INTERVIEW],
+        calls_model=True,
+        openai_max_retries=2,
+    ),
+    TaskName.BUILD_VACANCY: WorkerProfile(
+        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.BUILD_VACANCY], calls_model=True
+    ),
+    TaskName.GENERATE_TAGS: WorkerProfile(
+        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.GENERATE_TAGS], calls_model=True
+    ),
+    TaskName.ADD_VACANCY_WITH_CANDIDATES: WorkerProfile(
+        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.ADD_VACANCY_WITH_CANDIDATES], calls_model=False
+    ),
 }
 
 # CloudWatch Logs retention periods, in days, in the order of CDK's RetentionDays (INFINITE aside).

@@ -6,12 +6,7 @@ import aws_cdk as cdk
 from ai_interviewer import resources
 from constructs import Construct
 
-from infra.deploy_settings import (
-    NOTIFIER_TIMEOUT_SECONDS,
-    NOTIFY_MAX_RECEIVE_COUNT,
-    WEBHOOK_TIMEOUT_SECONDS,
-    DeploySettings,
-)
+from infra.deploy_settings import DeploySettings
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
 from infra.work_queue import WorkQueue
@@ -28,12 +23,12 @@ class Notifier(Construct):
         storage: Storage,
     ) -> None:
         super().__init__(scope, construct_id)
-        timeout = cdk.Duration.seconds(NOTIFIER_TIMEOUT_SECONDS)
+        timeout = cdk.Duration.seconds(resources.NOTIFIER_TIMEOUT_SECONDS)
         self.work_queue = WorkQueue(
             self,
             "NotifyQueue",
             consumer_timeout=timeout,
-            max_receive_count=NOTIFY_MAX_RECEIVE_COUNT,
+            max_receive_count=resources.NOTIFY_MAX_RECEIVE_COUNT,
             # A retried delivery waits hidden in the queue, so a message can be half an hour old on its
             # third try; SQS leaves messages received three times out of this metric.
             age_alarm_threshold=cdk.Duration.hours(1),
@@ -51,7 +46,6 @@ class Notifier(Construct):
                     resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
                     resources.NOTIFY_QUEUE_URL_ENV: self.work_queue.queue.queue_url,
                     resources.WEBHOOK_SECRET_ARN_ENV: storage.webhook_secret.secret_arn,
-                    "WEBHOOK_TIMEOUT_SECONDS": str(WEBHOOK_TIMEOUT_SECONDS),
                 },
             ),
         )

@@ -9,7 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.deploy_settings import TASK_MAX_RECEIVE_COUNT, WORKER_PROFILES, DeploySettings, construct_name
+from infra.deploy_settings import WORKER_PROFILES, DeploySettings, construct_name
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
 from infra.vacancy_database import VacancyDatabase
@@ -41,13 +41,13 @@ class TaskWorkers(Construct):
                 self,
                 f"{construct_name(task)}Queue",
                 consumer_timeout=timeout,
-                max_receive_count=TASK_MAX_RECEIVE_COUNT,
+                max_receive_count=resources.TASK_MAX_RECEIVE_COUNT,
             )
             environment = {
                 resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,
                 resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
                 resources.NOTIFY_QUEUE_URL_ENV: notify_queue.queue_url,
-                "TASK_MAX_RECEIVE_COUNT": str(TASK_MAX_RECEIVE_COUNT),
+                "TASK_MAX_RECEIVE_COUNT": str(resources.TASK_MAX_RECEIVE_COUNT),
             }
             if profile.calls_model:
                 environment |= {

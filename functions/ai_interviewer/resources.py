@@ -61,6 +61,24 @@ def dead_letter_queue_name(queue_name: str) -> str:
 # CloudWatch namespace of the functions' own metrics (Powertools EMF); alarms read it from here.
 METRICS_NAMESPACE = "AiInterviewer"
 
+# Function timeouts, shared by the CDK app and the local stack's Lambda contexts.
+API_TIMEOUT_SECONDS = 10
+NOTIFIER_TIMEOUT_SECONDS = 30  # one delivery (15 s HTTP timeout) per invocation, with room to record it
+WORKER_TIMEOUT_SECONDS: dict[TaskName, int] = {
+    TaskName.RANK_RESUMES: 300,
+    TaskName.START_INTERVIEW: 300,
+    TaskName.BUILD_VACANCY: 60,
+    TaskName.GENERATE_TAGS: 60,
+    TaskName.ADD_VACANCY_WITH_CANDIDATES: 60,
+}
+
+# Receives before a task message is dead-lettered; the workers read it as TASK_MAX_RECEIVE_COUNT so the
+# last receive ends the job with a failure webhook instead of a silent move to the DLQ.
+TASK_MAX_RECEIVE_COUNT = 5
+# The notifier hides a message for each retry delay and reports it failed, so every attempt is one
+# receive: the notify queue must allow the whole schedule plus the first try and some slack.
+NOTIFY_MAX_RECEIVE_COUNT = 12
+
 # Handler entry points, relative to the functions/ code asset.
 API_HANDLER = "ai_interviewer.handlers.api.handler"
 NOTIFIER_HANDLER = "ai_interviewer.handlers.notifier.handler"

@@ -57,7 +57,7 @@ class Settings(BaseModel):
     interview_questions: int = Field(default=6, ge=1, le=20)
     # Must equal the task queues' maxReceiveCount: on the last receive a failing job ends with a failure
     # webhook instead of vanishing into the DLQ.
-    task_max_receive_count: int = Field(default=5, ge=1)
+    task_max_receive_count: int = Field(default=resources.TASK_MAX_RECEIVE_COUNT, ge=1)
 
     allow_private_webhook_urls: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE

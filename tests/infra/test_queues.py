@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ai_interviewer import resources
-from ai_interviewer.resources import TaskName
+from ai_interviewer.resources import NOTIFY_MAX_RECEIVE_COUNT, TASK_MAX_RECEIVE_COUNT, TaskName
 from ai_interviewer.settings import DEFAULT_RETRY_SCHEDULE
 
-from infra.deploy_settings import NOTIFY_MAX_RECEIVE_COUNT, TASK_MAX_RECEIVE_COUNT
 from tests.infra.synthesis import Synthesized, function_ids, ref_ids
 
 

@@ -11,10 +11,6 @@ from ai_interviewer.resources import TaskName
 
 # Local timeouts are short so a redelivery after a crash shows within a minute, not six.
 LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30
-LOCAL_MAX_RECEIVE_COUNT = 5
-# The notifier's chain waits in SQS between attempts; its queue must not dead-letter it before the
-# schedule has run out (one receive per attempt).
-NOTIFY_MAX_RECEIVE_COUNT = 20
 
 
 def _queue_with_dlq(sqs: Any, name: str, max_receive_count: int) -> str:
@@ -67,11 +63,11 @@ def provision(session: Any) -> dict[str, str]:
         resources.VACANCIES_TABLE_ENV: resources.LOCAL_VACANCIES_TABLE,
         resources.PAYLOAD_BUCKET_ENV: resources.LOCAL_PAYLOAD_BUCKET,
         resources.NOTIFY_QUEUE_URL_ENV: _queue_with_dlq(
-            sqs, resources.LOCAL_NOTIFY_QUEUE, NOTIFY_MAX_RECEIVE_COUNT
+            sqs, resources.LOCAL_NOTIFY_QUEUE, resources.NOTIFY_MAX_RECEIVE_COUNT
         ),
     }
     for task in TaskName:
         environment[task.queue_url_env] = _queue_with_dlq(
-            sqs, resources.local_task_queue_name(task), LOCAL_MAX_RECEIVE_COUNT
+            sqs, resources.local_task_queue_name(task), resources.TASK_MAX_RECEIVE_COUNT
         )
     return environment

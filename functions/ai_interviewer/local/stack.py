@@ -25,17 +25,6 @@ from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
 
 TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
-# The functions' timeouts as the CDK app sets them (infra/deploy_settings.py), for the context objects'
-# remaining time. Not imported from there: that would load the CDK libraries into the local stack.
-API_TIMEOUT_SECONDS = 10
-NOTIFIER_TIMEOUT_SECONDS = 30
-WORKER_TIMEOUT_SECONDS = {
-    TaskName.RANK_RESUMES: 300,
-    TaskName.START_INTERVIEW: 300,
-    TaskName.BUILD_VACANCY: 60,
-    TaskName.GENERATE_TAGS: 60,
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: 60,
-}
 # How long a stop waits for an in-flight batch (a webhook attempt times out after about 15 s).
 POLLER_STOP_SECONDS = 20
 
@@ -142,17 +131,21 @@ class LocalStack:
         self.environ[resources.WEBHOOK_SECRET_ARN_ENV] = secret["ARN"]
         settings = Settings.from_env(self.environ)
 
-        api = LocalFunction("ai-interviewer-api", load_handler(resources.API_HANDLER), API_TIMEOUT_SECONDS)
+        api = LocalFunction(
+            "ai-interviewer-api", load_handler(resources.API_HANDLER), resources.API_TIMEOUT_SECONDS
+        )
         workers = {
             task: LocalFunction(
                 f"ai-interviewer-{task.route}",
                 load_handler(resources.task_handler(task)),
-                WORKER_TIMEOUT_SECONDS[task],
+                resources.WORKER_TIMEOUT_SECONDS[task],
             )
             for task in TaskName
         }
         notifier = LocalFunction(
-            "ai-interviewer-notifier", load_handler(resources.NOTIFIER_HANDLER), NOTIFIER_TIMEOUT_SECONDS
+            "ai-interviewer-notifier",
+            load_handler(resources.NOTIFIER_HANDLER),
+            resources.NOTIFIER_TIMEOUT_SECONDS,
         )
 
         payloads = PayloadStore(session.client("s3"), settings.payload_bucket_name)
