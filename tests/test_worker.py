@@ -4,6 +4,7 @@ partial batch failures, retries decided by error type, the notify hand-off and t
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import io
 import json
@@ -12,7 +13,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,11 +33,12 @@ HOOK = "https://example.com/hook"
 NO_FAILURES: dict[str, list[Any]] = {"batchItemFailures": []}
 
 
-def handler_module(task: TaskName) -> ModuleType:
-    """The module named by the entry point the CDK app and the local stack use."""
-    module = importlib.import_module(task_handler(task).rpartition(".")[0])
-    assert callable(module.handler)
-    return module
+def lambda_handler(task: TaskName) -> Any:
+    """The entry point the CDK app and the local stack use."""
+    module_name, _, attribute = task_handler(task).rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    assert callable(handler)
+    return handler
 
 
 def load_event(task: TaskName) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def poll_once(aws: AwsStack, task: TaskName, services: Services) -> dict[str, An
             for m in received
         ]
     }
-    response: dict[str, Any] = dict(handler_module(task).process(event, services))
+    response: dict[str, Any] = dict(worker.process_batch(task, event, services))
     failed = {failure["itemIdentifier"] for failure in response["batchItemFailures"]}
     for m in received:
         if m["MessageId"] in failed:
@@ -219,7 +220,7 @@ def test_each_task_runs_end_to_end_and_a_duplicate_delivery_changes_nothing(
     assert message.task is task and message.request is not None
     create_job(services, message.job_id, task, metadata={"ticket": "42"})
 
-    assert handler_module(task).process(event, services) == NO_FAILURES
+    assert worker.process_batch(task, event, services) == NO_FAILURES
 
     done = job(services, message.job_id)
     assert done.status is JobStatus.SUCCEEDED and done.error is None and done.notify_enqueued
@@ -234,7 +235,7 @@ def test_each_task_runs_end_to_end_and_a_duplicate_delivery_changes_nothing(
     # The same message again (SQS is at-least-once): no engine call, no new record, no second hand-off.
     refusing = ScriptedEngine(error=RuntimeError("a finished job must not reach the engine"))
     services._engine = refusing
-    assert handler_module(task).process(with_receive_count(event, 2), services) == NO_FAILURES
+    assert worker.process_batch(task, with_receive_count(event, 2), services) == NO_FAILURES
     assert job(services, message.job_id) == done
     assert refusing.calls == [] and drain_notify(aws) == []
     if task is TaskName.ADD_VACANCY_WITH_CANDIDATES:
@@ -270,7 +271,7 @@ def test_the_receive_limit_is_the_settings_value(aws: AwsStack) -> None:
     event = load_event(TaskName.GENERATE_TAGS)
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.GENERATE_TAGS)
-    process = handler_module(TaskName.GENERATE_TAGS).process
+    process = functools.partial(worker.process_batch, TaskName.GENERATE_TAGS)
     message_id = event["Records"][0]["messageId"]
     assert process(event, services) == {"batchItemFailures": [{"itemIdentifier": message_id}]}
     assert process(with_receive_count(event, 2), services) == NO_FAILURES
@@ -289,7 +290,7 @@ def test_unexpected_errors_are_retried_and_logged_by_type_only(
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.GENERATE_TAGS)
 
-    response = handler_module(TaskName.GENERATE_TAGS).process(event, services)
+    response = worker.process_batch(TaskName.GENERATE_TAGS, event, services)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     assert job(services, job_id).status is JobStatus.RUNNING
@@ -308,7 +309,7 @@ def test_a_permanent_engine_error_fails_the_job_and_still_notifies(aws: AwsStack
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.GENERATE_TAGS)
 
-    assert handler_module(TaskName.GENERATE_TAGS).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == NO_FAILURES
 
     failed = job(services, job_id)
     assert failed.status is JobStatus.FAILED and failed.result is None
@@ -322,7 +323,7 @@ def test_invalid_model_output_fails_the_job_with_the_usage_it_cost(aws: AwsStack
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.BUILD_VACANCY)
 
-    assert handler_module(TaskName.BUILD_VACANCY).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.BUILD_VACANCY, event, services) == NO_FAILURES
 
     failed = job(services, job_id)
     assert failed.status is JobStatus.FAILED and failed.error is not None
@@ -342,7 +343,7 @@ def test_an_invalid_request_fails_the_job_without_quoting_it(aws: AwsStack) -> N
     }
     event = sqs_event([("m-1", TaskMessage(job_id="j-bad", task=TaskName.RANK_RESUMES, request=request))])
 
-    assert handler_module(TaskName.RANK_RESUMES).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.RANK_RESUMES, event, services) == NO_FAILURES
 
     failed = job(services, "j-bad")
     assert failed.error == ErrorDetail(
@@ -356,7 +357,7 @@ def test_a_message_without_a_request_fails_its_job(aws: AwsStack) -> None:
     services = services_with(aws, ScriptedEngine())
     create_job(services, "j-empty", TaskName.GENERATE_TAGS)
     event = sqs_event([("m-1", TaskMessage(job_id="j-empty", task=TaskName.GENERATE_TAGS))])
-    assert handler_module(TaskName.GENERATE_TAGS).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == NO_FAILURES
     assert job(services, "j-empty").error == ErrorDetail(
         code="invalid_request", message="the task message carries no request"
     )
@@ -369,7 +370,7 @@ def test_unparsable_messages_and_unknown_jobs_are_dropped(aws: AwsStack, worker_
     unknown = TaskMessage(job_id="no-such-job", task=TaskName.GENERATE_TAGS, request={"webhook_url": HOOK})
     event = sqs_event([("m-garbage", '{"resume": "Иванов Иван"'), ("m-unknown", unknown)])
 
-    assert handler_module(TaskName.GENERATE_TAGS).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == NO_FAILURES
 
     assert engine.calls == [] and drain_notify(aws) == []
     lines = [json.loads(line) for line in worker_log.getvalue().splitlines()]
@@ -395,9 +396,7 @@ def test_a_finished_job_only_gets_a_lost_hand_off_again(aws: AwsStack, hand_off_
         services.jobs.mark_notify_enqueued(job_id)
     before = job(services, job_id)
 
-    assert (
-        handler_module(TaskName.GENERATE_TAGS).process(with_receive_count(event, 2), services) == NO_FAILURES
-    )
+    assert worker.process_batch(TaskName.GENERATE_TAGS, with_receive_count(event, 2), services) == NO_FAILURES
 
     after = job(services, job_id)
     assert engine.calls == [] and after.result == {"tags": "Python"} and after.notify_enqueued
@@ -416,7 +415,7 @@ def test_only_the_failed_records_of_a_batch_are_reported(aws: AwsStack) -> None:
         request = {"webhook_url": HOOK, "vacancy_text": f"Python {name}"}
         records.append((f"m-{name}", TaskMessage(job_id=name, task=TaskName.GENERATE_TAGS, request=request)))
 
-    response = handler_module(TaskName.GENERATE_TAGS).process(sqs_event(records), services)
+    response = worker.process_batch(TaskName.GENERATE_TAGS, sqs_event(records), services)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "m-flaky"}]}
     assert [job(services, name).status for name in ("ok-1", "flaky", "ok-2")] == [
@@ -432,7 +431,7 @@ def test_a_fully_failed_batch_is_reported_not_raised(aws: AwsStack) -> None:
     create_job(services, "j-1", TaskName.GENERATE_TAGS)
     request = {"webhook_url": HOOK, "vacancy_text": "Python"}
     event = sqs_event([("m-1", TaskMessage(job_id="j-1", task=TaskName.GENERATE_TAGS, request=request))])
-    assert handler_module(TaskName.GENERATE_TAGS).process(event, services) == {
+    assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == {
         "batchItemFailures": [{"itemIdentifier": "m-1"}]
     }
 
@@ -464,7 +463,7 @@ def test_the_jobs_task_runs_even_when_its_message_is_on_another_queue(aws: AwsSt
     event = load_event(TaskName.GENERATE_TAGS)
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.GENERATE_TAGS)
-    assert handler_module(TaskName.RANK_RESUMES).process(event, services) == NO_FAILURES
+    assert worker.process_batch(TaskName.RANK_RESUMES, event, services) == NO_FAILURES
     assert job(services, job_id).result == {"tags": "Python"}
 
 
@@ -491,7 +490,7 @@ def test_the_lambda_entry_point_builds_its_services_from_the_environment(
     get_settings.cache_clear()
     default_services.cache_clear()
     try:
-        response = handler_module(task).handler(event, FakeLambdaContext())
+        response = lambda_handler(task)(event, FakeLambdaContext())
     finally:
         get_settings.cache_clear()
         default_services.cache_clear()

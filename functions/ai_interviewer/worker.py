@@ -12,13 +12,15 @@ exception's message (it may quote a resume).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
@@ -28,9 +30,7 @@ from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import METRICS_NAMESPACE, TaskName
 from ai_interviewer.tasks import TASKS
-
-if TYPE_CHECKING:
-    from ai_interviewer.wiring import Services
+from ai_interviewer.wiring import Services, default_services
 
 logger = Logger()
 tracer = Tracer()
@@ -55,6 +55,20 @@ def process_batch(task: TaskName, event: dict[str, Any], services: Services) -> 
         handle_record(task, record, services)
 
     return process_partial_response(event=event, record_handler=record_handler, processor=processor)
+
+
+def task_lambda_handler(
+    task: TaskName,
+) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
+    """The Lambda entry point of one task's worker: the same decorators and batch loop for all five."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        return process_batch(task, event, default_services())
+
+    return handler
 
 
 def handle_record(task: TaskName, record: SQSRecord, services: Services) -> None:
