@@ -67,6 +67,9 @@ def test_everyday_words_are_not_mistaken_for_skills(text: str, absent: str) -> N
         ("2018 - по настоящее время, Яндекс", 8.4),
         ("Образование\nМГУ, 2010–2015\nОпыт работы\n2016–2018 разработчик", 2.0),
         ("Мне 30 лет, живу в Москве", 0.0),
+        ("5 лет Python, FastAPI, PostgreSQL.", 5.0),
+        ("4 years with Kotlin and Spring", 4.0),
+        ("3 года назад переехал в Казань", 0.0),
     ],
 )
 def test_years_of_experience_come_from_statements_and_date_ranges(text: str, years: float) -> None:

@@ -306,16 +306,24 @@ class ResumeProfile:
             score -= 2
         return max(0, min(10, round(score)))
 
+    def _years_wanted(self) -> tuple[str, str]:
+        """How to name the years asked for: "required" when the vacancy states them, "expected" when
+        they are inferred from its seniority or assumed, so a reason never invents a requirement."""
+        if self.vacancy.years is not None:
+            return "требуется", "required"
+        return "ожидается", "expected"
+
     def _experience(self, language: Language) -> tuple[int, str]:
         score = self.experience_score()
         required = required_years_phrase(self.vacancy.expected_years, language)
+        wanted_ru, wanted_en = self._years_wanted()
         span = experience_evidence(self.contextual_text)
         if not self.years_stated and span is None:
             level = f" ({self.seniority.value})" if self.seniority else ""
             return score, pick(
                 language,
-                f"Стаж в резюме не указан{level}; требуется {required}",
-                f"The resume states no length of experience{level}; {required} required",
+                f"Стаж в резюме не указан{level}; {wanted_ru} {required}",
+                f"The resume states no length of experience{level}; {required} {wanted_en}",
             )
         where = f": {quote(snippet(self.contextual_text, Mention(*span)))}" if span else ""
         relevant = (
@@ -323,9 +331,9 @@ class ResumeProfile:
         )
         return score, pick(
             language,
-            f"{capitalised(about_years_phrase(self.years, language))} опыта при требуемых {required}"
+            f"{capitalised(about_years_phrase(self.years, language))} опыта; {wanted_ru} {required}"
             f"{relevant}{where}",
-            f"{capitalised(about_years_phrase(self.years, language))} of experience, {required} required"
+            f"{capitalised(about_years_phrase(self.years, language))} of experience, {required} {wanted_en}"
             f"{relevant}{where}",
         )
 
@@ -491,13 +499,14 @@ class ResumeProfile:
                     )
                 )
         if self.years_stated and self.years >= self.vacancy.expected_years and self.coverage >= 0.3:
+            required = required_years_phrase(self.vacancy.expected_years, language)
+            wanted_ru, wanted_en = self._years_wanted()
             pros.append(
                 pick(
                     language,
-                    f"Опыт {about_years_phrase(self.years, language)}"
-                    f" (требуется {required_years_phrase(self.vacancy.expected_years, language)})",
+                    f"Опыт {about_years_phrase(self.years, language)} ({wanted_ru} {required})",
                     f"{capitalised(about_years_phrase(self.years, language))} of experience"
-                    f" ({required_years_phrase(self.vacancy.expected_years, language)} required)",
+                    f" ({required} {wanted_en})",
                 )
             )
         for key in self.shared_domains[:1]:

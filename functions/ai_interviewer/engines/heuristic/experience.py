@@ -31,6 +31,8 @@ _EXPERIENCE_CUE = re.compile(
     r"программир\w*|в\s+it|in\s+it|professional\w*|commercial\w*|коммерческ\w*|industry",
     re.IGNORECASE,
 )
+# "5 лет Python", "6 years of Go", "4 years with Kotlin": a duration naming a technology is experience.
+_TECHNOLOGY_AFTER = re.compile(r"\s*(?:(?:of|with)\s+)?[A-Z]")
 _NOT_EXPERIENCE = re.compile(
     r"назад|ago|old|возраст|мне\s+\d+|age|гарант\w*|warranty|лет\s+компании", re.IGNORECASE
 )
@@ -111,7 +113,9 @@ def stated_years(text: str) -> float:
     best = 0.0
     for match in _durations(text):
         sentence = _sentence_around(text, match.start(), match.end())
-        if not _EXPERIENCE_CUE.search(sentence) or _NOT_EXPERIENCE.search(sentence):
+        if _NOT_EXPERIENCE.search(sentence):
+            continue
+        if not (_EXPERIENCE_CUE.search(sentence) or _TECHNOLOGY_AFTER.match(text, match.end())):
             continue
         years = _number(match.group("num"))
         if match.group("months"):
