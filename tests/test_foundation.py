@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ai_interviewer import settings as settings_module
 from ai_interviewer.jobs import DynamoDbJobStore
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, Usage
@@ -13,7 +14,7 @@ from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.queues import SqsQueues, load_request
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, resume_score
-from ai_interviewer.settings import EngineChoice, Settings
+from ai_interviewer.settings import EngineChoice, Settings, openai_api_key, signing_token, webhook_tokens
 
 from tests.conftest import AwsStack
 
@@ -127,3 +128,23 @@ def test_large_request_round_trips_through_the_claim_check(aws: AwsStack) -> Non
     queues.send_notify(NotifyMessage(job_id="j", chain=2))
     notify = sqs.receive_message(QueueUrl=settings.notify_queue_url)["Messages"][0]
     assert json.loads(notify["Body"]) == {"job_id": "j", "chain": 2}
+
+
+def test_in_aws_the_tokens_come_from_the_secret_and_a_rotation_is_seen_after_the_cache_expires(
+    aws: AwsStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = aws.client("secretsmanager")
+    arn = secrets.create_secret(Name="webhook", SecretString=json.dumps({"token": "first"}))["ARN"]
+    settings = Settings.from_env({"WEBHOOK_SECRET_ARN": arn})
+    assert webhook_tokens(settings) == ("first",)
+
+    secrets.put_secret_value(SecretId=arn, SecretString=json.dumps({"token": "second", "previous": "first"}))
+    assert webhook_tokens(settings) == ("first",)  # still cached: no Secrets Manager call per request
+    monkeypatch.setattr(settings_module, "SECRET_CACHE_SECONDS", 0.0)
+    assert webhook_tokens(settings) == ("second", "first")
+    assert signing_token(settings) == "second"
+
+
+def test_a_secret_may_be_a_bare_string(aws: AwsStack) -> None:
+    arn = aws.client("secretsmanager").create_secret(Name="openai", SecretString="sk-bare")["ARN"]
+    assert openai_api_key(Settings.from_env({"OPENAI_SECRET_ARN": arn})) == "sk-bare"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -162,34 +163,57 @@ def get_settings() -> Settings:
     return Settings.from_env(os.environ)
 
 
-@functools.cache
+# A warm function re-reads its secrets this often, so a rotated token or key takes effect within minutes
+# without a redeploy, while most invocations pay no Secrets Manager call.
+SECRET_CACHE_SECONDS = 300.0
+_secret_cache: dict[str, tuple[float, str]] = {}
+
+
 def secret_string(secret_arn: str) -> str:
+    cached = _secret_cache.get(secret_arn)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < SECRET_CACHE_SECONDS:
+        return cached[1]
     import boto3  # noqa: PLC0415 - only deployed functions with a secret ARN pay for the client
 
-    return str(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    value = str(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    _secret_cache[secret_arn] = (now, value)
+    return value
 
 
-def _secret_value(secret_arn: str, key: str) -> str:
-    """A secret is either a bare string or a JSON object holding `key`."""
+def _secret_value(secret_arn: str, key: str) -> str | None:
+    """A secret is either a bare string (the value itself) or a JSON object holding `key`."""
     raw = secret_string(secret_arn)
     try:
         parsed = json.loads(raw)
     except ValueError:
         return raw
-    return str(parsed[key]) if isinstance(parsed, dict) else raw
+    if not isinstance(parsed, dict):
+        return raw
+    value = parsed.get(key)
+    return str(value) if value else None
 
 
 def webhook_tokens(settings: Settings) -> tuple[str, ...]:
-    """Tokens accepted for auth: the current one first (it also signs), then the previous one."""
+    """Tokens accepted for auth: the current one first (it also signs), then the previous one.
+
+    In AWS the secret holds `{"token": ..., "previous": ...}`; put the old token under `previous` while
+    clients move to the new one.
+    """
     current = settings.webhook_secret_token
+    previous = settings.webhook_secret_token_previous
     if current is not None:
-        token = current.get_secret_value()
+        tokens = [current.get_secret_value(), previous.get_secret_value() if previous else None]
     elif settings.webhook_secret_arn:
-        token = _secret_value(settings.webhook_secret_arn, "token")
+        tokens = [
+            _secret_value(settings.webhook_secret_arn, "token"),
+            _secret_value(settings.webhook_secret_arn, "previous"),
+        ]
     else:
         raise RuntimeError("no webhook token configured: set WEBHOOK_SECRET_TOKEN or WEBHOOK_SECRET_ARN")
-    previous = settings.webhook_secret_token_previous
-    return (token, previous.get_secret_value()) if previous else (token,)
+    if not tokens[0]:
+        raise RuntimeError("the webhook token secret has no token")
+    return tuple(token for token in tokens if token)
 
 
 def signing_token(settings: Settings) -> str:
