@@ -29,12 +29,15 @@ class WorkerProfile:
 
     timeout_seconds: int
     calls_model: bool
-    # The SDK's retries must fit inside the function's timeout (its default is 10 minutes a call).
+    # The SDK's retries per model call (its defaults, 2 retries of up to 10 minutes, outlive any Lambda).
     openai_max_retries: int = 1
 
     @property
     def openai_timeout_seconds(self) -> int:
-        # Ten seconds left over for reading the job, recording the result and queueing the webhook.
+        # The ceiling for one attempt: one call with all its retries fits in the function's timeout, less
+        # ten seconds for the job's bookkeeping. A job makes many calls, so this alone cannot keep a job
+        # inside the timeout; the worker's job deadline (ai_interviewer.deadline) does, by capping every
+        # call's timeout and retries to the time the job has left.
         return (self.timeout_seconds - 10) // (self.openai_max_retries + 1)
 
 

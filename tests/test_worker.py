@@ -476,6 +476,9 @@ class FakeLambdaContext:
     )
     aws_request_id: str = "c0ffee00-0000-4000-8000-000000000000"
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
 
 def test_the_lambda_entry_point_builds_its_services_from_the_environment(
     aws: AwsStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

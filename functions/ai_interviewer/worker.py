@@ -6,6 +6,10 @@ the job, hand the job to the notifier, and drop the claim-checked request. Error
 allowed receive, where the job fails with `retries_exhausted` so that no job ends silent; a permanent
 one is recorded and still notified, so the client gets a failure webhook.
 
+A task runs under a deadline set a safety margin before the Lambda timeout (`deadline.py`): slow work
+gives up with `DeadlineExceededError`, a transient error, while there is still time to record the outcome,
+instead of being killed with the job left `running` (and, on the last receive, dead-lettered silently).
+
 Logs carry ids, task names, error codes and exception type names only: never request text, never an
 exception's message (it may quote a resume).
 """
@@ -23,6 +27,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from ai_interviewer.deadline import invocation_deadline, job_deadline
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
 from ai_interviewer.models.payloads import ErrorDetail
@@ -40,8 +45,11 @@ RETRIES_EXHAUSTED = "retries_exhausted"
 INVALID_REQUEST = "invalid_request"
 
 
-def process_batch(task: TaskName, event: dict[str, Any], services: Services) -> PartialItemFailureResponse:
-    """Run every record of an SQS event from the `task` queue.
+def process_batch(
+    task: TaskName, event: dict[str, Any], services: Services, *, deadline: float | None = None
+) -> PartialItemFailureResponse:
+    """Run every record of an SQS event from the `task` queue, each task under `deadline` (a
+    time.monotonic() value; None sets none).
 
     Returns `{"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}` naming the records SQS must
     deliver again. A fully failed batch is reported the same way rather than raised, so a local poller
@@ -52,7 +60,7 @@ def process_batch(task: TaskName, event: dict[str, Any], services: Services) -> 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record: SQSRecord) -> None:
-        handle_record(task, record, services)
+        handle_record(task, record, services, deadline=deadline)
 
     return process_partial_response(event=event, record_handler=record_handler, processor=processor)
 
@@ -66,12 +74,15 @@ def task_lambda_handler(
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_batch(task, event, default_services())
+        deadline = invocation_deadline(context.get_remaining_time_in_millis())
+        return process_batch(task, event, default_services(), deadline=deadline)
 
     return handler
 
 
-def handle_record(task: TaskName, record: SQSRecord, services: Services) -> None:
+def handle_record(
+    task: TaskName, record: SQSRecord, services: Services, *, deadline: float | None = None
+) -> None:
     """One SQS record. Returning marks it done (SQS deletes it); raising makes it a batch item failure."""
     try:
         message = TaskMessage.model_validate_json(record.body)
@@ -84,13 +95,16 @@ def handle_record(task: TaskName, record: SQSRecord, services: Services) -> None
     try:
         if message.task is not task:
             logger.warning("Task message on another task's queue", extra={"message_task": message.task.value})
-        run_job(message, _receive_count(record), services)
+        run_job(message, _receive_count(record), services, deadline=deadline)
     finally:
         logger.set_correlation_id(None)
 
 
-def run_job(message: TaskMessage, receive_count: int, services: Services) -> None:
-    """The job lifecycle for one delivery of its task message (`receive_count` counts from 1)."""
+def run_job(
+    message: TaskMessage, receive_count: int, services: Services, *, deadline: float | None = None
+) -> None:
+    """The job lifecycle for one delivery of its task message (`receive_count` counts from 1). The task
+    runs under `deadline`; running out of it is a transient failure like any other."""
     jobs = services.jobs
     job = jobs.get(message.job_id)
     if job is None:
@@ -110,7 +124,8 @@ def run_job(message: TaskMessage, receive_count: int, services: Services) -> Non
 
     try:
         request = _parse_request(job.task, load_request_of(message, services))
-        outcome = TASKS[job.task](request, job.job_id, services)
+        with job_deadline(deadline):
+            outcome = TASKS[job.task](request, job.job_id, services)
     except PermanentError as error:
         usage = error.usage if isinstance(error, InvalidModelOutputError) else None
         finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), usage, services)

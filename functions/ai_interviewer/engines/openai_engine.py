@@ -11,10 +11,14 @@ the official `openai` SDK, with structured outputs validated by pydantic.
 - Resilience: the SDK retries 429 (honouring Retry-After), 5xx, timeouts and connection errors within
   the client's explicit `max_retries` and per-request `timeout`; what survives becomes `TransientError`
   or `PermanentError` (see `engines.openai.chat`).
+- Time: under the job's deadline (`ai_interviewer.deadline`, set by the worker) every call caps its
+  timeout and retries to the time left and stops with `DeadlineExceededError` when too little is left;
+  the ranking pool's threads run in a copy of the caller's context, so they see the same deadline.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TypeVar
@@ -29,6 +33,7 @@ from ai_interviewer.engines.base import (
     ResumeAssessment,
 )
 from ai_interviewer.engines.openai.chat import (
+    DeadlineBoundOpenAI,
     Message,
     OutputT,
     StructuredChat,
@@ -119,8 +124,8 @@ class OpenAiEngine(Engine):
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAiEngine:
         """One client per process, with the timeout and retry budget set explicitly (the SDK's defaults,
-        10 minutes and 2 retries, would outlive any Lambda)."""
-        client = openai.OpenAI(
+        10 minutes and 2 retries, would outlive any Lambda); within a job its deadline tightens both."""
+        client = DeadlineBoundOpenAI(
             api_key=openai_api_key(settings) or PLACEHOLDER_API_KEY,
             base_url=settings.openai_base_url or OPENAI_DEFAULT_BASE_URL,
             timeout=settings.openai_timeout_seconds,
@@ -183,7 +188,9 @@ class OpenAiEngine(Engine):
             return []
         workers = min(self._max_concurrency, len(items))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
-            futures = [pool.submit(call, item) for item in items]
+            # Threads do not inherit context variables: each call runs in a copy of ours (one copy per
+            # call, as a context cannot be entered by two threads at once), so it sees the job's deadline.
+            futures = [pool.submit(contextvars.copy_context().run, call, item) for item in items]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             if not any(f.exception() for f in done):
                 return [future.result() for future in futures]

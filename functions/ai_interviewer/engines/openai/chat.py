@@ -6,6 +6,10 @@ pydantic model) or, for endpoints without schema support, `json_object` mode wit
 system message. Either way the answer is read from the raw body and validated here, so its token usage
 and its text survive a failed validation: the usage is still counted and the text goes back to the model
 with the validation errors for the one repair attempt.
+
+Under a job deadline (`ai_interviewer.deadline`) no call starts with less than `MIN_CALL_SECONDS` left,
+no attempt's timeout reaches past the deadline, and no retry starts that could not finish before it; a
+call stopped by the deadline ends in `DeadlineExceededError` (transient), never in a permanent error.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import openai
 from openai.types.chat import (
@@ -27,10 +31,15 @@ from openai.types.chat import (
 from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel, ValidationError
 
+from ai_interviewer.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 from ai_interviewer.engines.openai.templates import PromptTemplates
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
+
+if TYPE_CHECKING:
+    import httpx2  # the SDK's HTTP client
+    from openai._models import FinalRequestOptions
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +50,10 @@ LLM_BAD_REQUEST = "llm_bad_request"
 LLM_QUOTA_EXCEEDED = "llm_quota_exceeded"
 
 _MAX_ERROR_SUMMARY_CHARS = 1500
+
+# The least time worth starting a model call with, under a deadline: less could hardly get an answer, and
+# the job's remaining time is better spent recording that it ran out.
+MIN_CALL_SECONDS = 2.0
 
 
 Message = ChatCompletionMessageParam
@@ -68,6 +81,27 @@ class _UnusableReplyError(Exception):
     def __init__(self, summary: str) -> None:
         super().__init__(summary)
         self.summary = summary
+
+
+class DeadlineBoundOpenAI(openai.OpenAI):
+    """The SDK client whose retries keep to the job's deadline. The SDK waits before each retry (its
+    backoff, or a Retry-After of up to two minutes) and then gives the attempt the call's whole timeout;
+    here a retry goes ahead only if that wait and a whole attempt still fit before the deadline, and the
+    call ends in `DeadlineExceededError` otherwise (raised from the SDK's retry loop, before it sleeps).
+
+    It overrides the SDK's private `_calculate_retry_timeout`, the one step every retry takes; the
+    deadline tests pin that it still runs, so an SDK upgrade that renames it fails them."""
+
+    def _calculate_retry_timeout(
+        self,
+        remaining_retries: int,
+        options: FinalRequestOptions,
+        response_headers: httpx2.Headers | None = None,
+    ) -> float:
+        wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
+        timeout = self.timeout if isinstance(options.timeout, openai.NotGiven) else options.timeout
+        require_remaining(wait + _attempt_seconds(timeout))
+        return wait
 
 
 class StructuredChat:
@@ -135,7 +169,7 @@ class StructuredChat:
     def _send(
         self, messages: list[ChatCompletionMessageParam], output: type[BaseModel], temperature: float
     ) -> tuple[_Reply, Usage]:
-        completions = self._client.chat.completions.with_raw_response
+        completions = self._client_for_one_call().chat.completions.with_raw_response
         sent_temperature = temperature if self._send_temperature else openai.omit
         try:
             if self._structured_outputs:
@@ -155,8 +189,37 @@ class StructuredChat:
                 return self._send(messages, output, temperature)
             raise domain_error(error) from error
         except openai.APIError as error:
-            raise domain_error(error) from error
+            raise _deadline_or(domain_error(error)) from error
         return _read_reply(body)
+
+    def _client_for_one_call(self) -> openai.OpenAI:
+        """The client as configured, or under a deadline a copy (sharing its connection pool) whose
+        attempt timeout is capped at the time left and whose retries are those whose attempts all fit; the
+        waits between them are checked as they come (`DeadlineBoundOpenAI`)."""
+        remaining = require_remaining(MIN_CALL_SECONDS)
+        if remaining is None:
+            return self._client
+        configured = _attempt_seconds(self._client.timeout)
+        attempt = min(configured, remaining) if configured > 0 else remaining
+        retries = min(self._client.max_retries, int(remaining // attempt) - 1)
+        return self._client.with_options(timeout=attempt, max_retries=retries)
+
+
+def _attempt_seconds(timeout: object) -> float:
+    """An SDK timeout setting as seconds for one attempt (a `Timeout`'s read phase; 0 when unbounded)."""
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, int | float) else 0.0
+
+
+def _deadline_or(error: TransientError | PermanentError) -> TransientError | PermanentError:
+    """A transient failure once the deadline is (nearly) reached is the deadline's doing (its timeout was
+    capped by it, or its retries cut short): it says so, as `DeadlineExceededError`."""
+    remaining = remaining_seconds()
+    if isinstance(error, TransientError) and remaining is not None and remaining < MIN_CALL_SECONDS:
+        return DeadlineExceededError(f"the LLM call ran into the job's deadline ({error})")
+    return error
 
 
 def _read_reply(body: bytes) -> tuple[_Reply, Usage]:
