@@ -66,7 +66,8 @@ class Settings(BaseModel):
 
     max_resumes: int = Field(default=500, ge=1)
     max_text_chars: int = Field(default=200_000, ge=1)
-    max_body_bytes: int = Field(default=6 * 1024 * 1024, ge=1)
+    # Lambda takes at most 6 MB a synchronous event, headers and envelope included.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     job_ttl_days: int = Field(default=7, ge=1)
 
     jobs_table_name: str = resources.LOCAL_JOBS_TABLE
@@ -174,9 +175,9 @@ def secret_string(secret_arn: str) -> str:
     now = time.monotonic()
     if cached is not None and now - cached[0] < SECRET_CACHE_SECONDS:
         return cached[1]
-    import boto3  # noqa: PLC0415 - only deployed functions with a secret ARN pay for the client
+    from ai_interviewer import aws  # noqa: PLC0415 - only functions with a secret ARN pay for the client
 
-    value = str(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    value = aws.secretsmanager().get_secret_value(SecretId=secret_arn)["SecretString"]
     _secret_cache[secret_arn] = (now, value)
     return value
 
