@@ -4,7 +4,9 @@ the engine makes of the answers (exact criteria, flags, usage, language, intervi
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -13,7 +15,11 @@ from typing import Any
 
 import openai
 import pytest
-from ai_interviewer.engines.openai.templates import NEUTRALISED_BOUNDARY, PromptTemplates
+from ai_interviewer.engines.openai.templates import (
+    BOUNDARY_ALPHABET,
+    NEUTRALISED_BOUNDARY,
+    PromptTemplates,
+)
 from ai_interviewer.engines.openai_engine import (
     PLACEHOLDER_API_KEY,
     SDK_MAX_BACKOFF_SECONDS,
@@ -36,10 +42,13 @@ VACANCY = (
 RU_VACANCY = "Ищем Python-разработчика: FastAPI, PostgreSQL, Docker. Опыт от 3 лет, работа в команде."
 CRITERIA = ["technical_skills", "experience", "communication"]
 FENCED_BLOCK = re.compile(
-    r"=== BEGIN (?P<kind>[A-Z]+) (?P<boundary>[0-9a-f]+) ===\n.*?\n=== END (?P=kind) (?P=boundary) ===",
+    r"=== BEGIN (?P<kind>[A-Z]+) (?P<boundary>[0-9A-Za-z]+) ===\n.*?\n=== END (?P=kind) (?P=boundary) ===",
     re.DOTALL,
 )
-SYSTEM_BOUNDARY = re.compile(r"=== BEGIN <KIND> ([0-9a-f]+) ===")
+SYSTEM_BOUNDARY = re.compile(r"=== BEGIN <KIND> ([0-9A-Za-z]+) ===")
+PROMPT_VERSIONS = sorted(
+    p.name for p in resources.files("ai_interviewer.prompts").iterdir() if re.fullmatch(r"v\d+", p.name)
+)
 
 
 def engine_settings(fake: FakeOpenAI, **overrides: Any) -> Settings:
@@ -82,6 +91,30 @@ def fenced(request: ChatRequest, kind: str) -> str:
     raise AssertionError(f"no {kind} block in the request")
 
 
+def schema_keywords(schema: Any) -> set[str]:
+    """The JSON Schema keywords used anywhere in `schema` (property and definition names excluded)."""
+    if isinstance(schema, list):
+        return set().union(*(schema_keywords(item) for item in schema))
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema)
+    for key, value in schema.items():
+        children = value.values() if key in ("properties", "$defs") else [value]
+        found |= set().union(*(schema_keywords(child) for child in children))
+    return found
+
+
+def schema_names(schema: Any) -> set[str]:
+    """Every property name and every string enum value in `schema`: what the model has to fill in."""
+    if isinstance(schema, list):
+        return set().union(*(schema_names(item) for item in schema))
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties", {}))
+    names |= {value for value in schema.get("enum", []) if isinstance(value, str)}
+    return names | set().union(*(schema_names(value) for value in schema.values()))
+
+
 def boundary_of(request: ChatRequest) -> str:
     found = SYSTEM_BOUNDARY.search(request.system)
     assert found, "the system message names the data boundary"
@@ -113,7 +146,7 @@ def test_rank_requests_strict_json_schema_with_exactly_the_requested_criteria(fa
         assert list(criteria["properties"]) == CRITERIA
         assert criteria["required"] == CRITERIA
         assert criteria["additionalProperties"] is False
-        judgement = schema["$defs"]["CriterionOutput"]
+        judgement = schema["$defs"]["Criterion"]
         assert judgement["properties"]["score"]["enum"] == list(range(11))
         assert set(judgement["required"]) == {"score", "reason", "evidence"}
         assert set(schema["required"]) == {
@@ -166,7 +199,10 @@ def test_each_job_gets_its_own_boundary(fake: FakeOpenAI) -> None:
 
     first, second = (boundary_of(r) for r in fake.requests)
     assert first != second
-    assert len(first) >= 16
+    for boundary in (first, second):
+        assert set(boundary) <= set(BOUNDARY_ALPHABET)
+        # Unguessable by text written before the job: at least 56 bits (12 of 26 letters).
+        assert len(boundary) * math.log2(len(BOUNDARY_ALPHABET)) >= 56
 
 
 def test_the_boundary_inside_untrusted_text_is_neutralised(fake: FakeOpenAI) -> None:
@@ -197,6 +233,40 @@ def test_one_jobs_ranking_calls_share_a_byte_identical_prefix_up_to_the_resume(f
         assert request.texts("user")[0].index("=== BEGIN VACANCY") < request.texts("user")[0].index(
             "=== BEGIN RESUME"
         )
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_the_schema_carries_shape_only_and_the_system_message_names_every_field(
+    fake: FakeOpenAI, language: Language
+) -> None:
+    """The schema goes with every call, so no titles or descriptions repeat what the system message says;
+    and endpoints that enforce the schema without showing it (vLLM, Ollama) still tell the model what
+    each field, criterion and recommendation is."""
+    engine = engine_for(fake)
+    engine.assess_resumes(VACANCY, resumes(1), CRITERIA, language)
+    engine.run_interview(VACANCY, resumes(1)[0].content, CRITERIA, language)
+    engine.write_vacancy("Python developer, remote", {"technical_skills": 3}, language)
+    engine.extract_tags(VACANCY, language)
+
+    assert len(fake.requests) == 1 + (2 * 2 + 1) + 1 + 1
+    for request in fake.requests:
+        assert request.schema is not None
+        assert not schema_keywords(request.schema) & {"title", "description"}
+        missing = {name for name in schema_names(request.schema) if name not in request.system}
+        assert not missing, (request.schema, missing)
+
+
+def test_each_interview_agents_prompt_extends_its_previous_one_unchanged(fake: FakeOpenAI) -> None:
+    """Append-only contexts: each call re-sends the agent's previous prompt byte for byte as its prefix,
+    the part a provider's prompt cache can serve."""
+    engine_for(fake, interview_questions=3).run_interview(VACANCY, "Python developer", CRITERIA, Language.EN)
+
+    for field in ("question", "answer"):
+        calls = [r for r in fake.requests if r.schema and field in r.schema["properties"]]
+        assert len(calls) == 3
+        for previous, current in itertools.pairwise(calls):
+            assert current.messages[: len(previous.messages)] == previous.messages
+            assert current.response_format == previous.response_format
 
 
 def test_prompts_follow_the_input_language(fake: FakeOpenAI) -> None:
@@ -363,11 +433,19 @@ def test_json_object_mode_repairs_an_answer_missing_a_criterion(fake: FakeOpenAI
 # --- prompt files -----------------------------------------------------------------------------------
 
 
-def test_every_template_renders_in_both_languages_with_nothing_left_unfilled() -> None:
-    root = resources.files("ai_interviewer.prompts").joinpath(CURRENT_VERSION)
+def test_the_current_version_is_shipped() -> None:
+    assert CURRENT_VERSION in PROMPT_VERSIONS
+
+
+@pytest.mark.parametrize("version", PROMPT_VERSIONS)
+def test_every_template_renders_in_both_languages_with_nothing_left_unfilled(version: str) -> None:
+    root = resources.files("ai_interviewer.prompts").joinpath(version)
     names = {lang: sorted(p.name for p in root.joinpath(lang.value).iterdir()) for lang in Language}
     assert names[Language.RU] == names[Language.EN]
-    templates = PromptTemplates()
+    assert names[Language.EN] == sorted(
+        p.name for p in resources.files("ai_interviewer.prompts").joinpath(CURRENT_VERSION, "en").iterdir()
+    ), "every version has the same set of templates"
+    templates = PromptTemplates(version)
     values = {
         "boundary": "ab12",
         "criteria": "- x",

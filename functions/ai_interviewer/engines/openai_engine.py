@@ -4,10 +4,14 @@ the official `openai` SDK, with structured outputs validated by pydantic.
 - Instructions live only in the system message (versioned templates, in the input's language); every
   untrusted text sits in a user message between BEGIN/END lines carrying a random per-job boundary.
 - Ranking makes one call per resume, the shared part first (system message, then the vacancy) and the
-  resume last, so the provider's prompt cache reuses the prefix; calls run on a thread pool bounded by
-  `llm_max_concurrency`.
+  resume last, byte-identical across the job, so the provider's prompt cache can reuse the prefix (OpenAI
+  caches only prompts of 1024 tokens or more: the prefix gets there from a vacancy of about 1 900 English
+  characters, see bench/README.md); calls run on a thread pool bounded by `llm_max_concurrency`.
 - The interview is two agents with separate conversations: the recruiter sees the vacancy and the
-  resume, the candidate only its resume and the questions; then one analysis call.
+  resume, the candidate only its resume and the questions; then one analysis call. Each agent's
+  conversation only grows by appending, so every call's prompt starts with the whole previous prompt of
+  that agent: what it re-sends is the cacheable part (replacing the history by a summary would cost a
+  call and break that prefix).
 - Resilience: the SDK retries 429 (honouring Retry-After), 5xx, timeouts and connection errors within
   the client's explicit `max_retries` and per-request `timeout`; what survives becomes `TransientError`
   or `PermanentError` (see `engines.openai.chat`).
@@ -43,7 +47,7 @@ from ai_interviewer.engines.openai.chat import (
 )
 from ai_interviewer.engines.openai.outputs import (
     CandidateTurnOutput,
-    CriterionOutput,
+    Criterion,
     InterviewerTurnOutput,
     TagsOutput,
     VacancyOutput,
@@ -151,9 +155,7 @@ class OpenAiEngine(Engine):
         names = criterion_names(criteria)
         fence = DataFence(self._boundary_factory())
         output = assessment_output(names)
-        system = self._templates.render(
-            "rank", language, boundary=fence.boundary, criteria=bullet_list(list(names))
-        )
+        system = self._templates.render("rank", language, boundary=fence.boundary, criteria=", ".join(names))
         # Byte-identical for every resume of the job: everything up to the resume's BEGIN line.
         shared_prefix = fence.wrap(DataKind.VACANCY, vacancy_text) + "\n\n"
 
@@ -260,7 +262,7 @@ class OpenAiEngine(Engine):
             "analysis",
             language,
             boundary=fence.boundary,
-            criteria=bullet_list(list(names)),
+            criteria=", ".join(names),
             recommendations=bullet_list(list(choices)),
         )
         analysis = chat.complete(
@@ -291,7 +293,7 @@ class OpenAiEngine(Engine):
             "vacancy",
             language,
             boundary=fence.boundary,
-            priorities=bullet_list([f"{name}: {weight:g}" for name, weight in ranked]),
+            priorities=", ".join(f"{name}: {weight:g}" for name, weight in ranked),
         )
         draft, usage = self._chat.complete(
             [system_message(system), user_message(fence.wrap(DataKind.DRAFT, base_text))],
@@ -323,7 +325,7 @@ class OpenAiEngine(Engine):
     # --- shared -------------------------------------------------------------------------------------
 
     @staticmethod
-    def _judgements(judged: dict[str, CriterionOutput], language: Language) -> dict[str, CriterionJudgement]:
+    def _judgements(judged: dict[str, Criterion], language: Language) -> dict[str, CriterionJudgement]:
         """`reason — «quote»` as one line: the payload's judgement keeps the model's evidence."""
         opening, closing = _QUOTES[language]
         result = {}

@@ -8,10 +8,11 @@ never evidence) and a skill found only inside a stuffed keyword list counts once
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 
 from ai_interviewer.engines.base import ResumeAssessment
 from ai_interviewer.engines.heuristic.experience import experience_evidence, resume_years
@@ -28,10 +29,10 @@ from ai_interviewer.engines.heuristic.reading import (
     SKILL_INDEX,
     Mention,
     Reading,
+    SentenceIndex,
     highest_seniority,
     quote,
     read,
-    sentence_bounds,
     snippet,
     soft_evidence,
     tokenize,
@@ -85,6 +86,11 @@ class ResumeProfile:
         self.text = self.screened.text
         self.reading: Reading = read(self.text)
         self._stuffed = self.screened.stuffed_spans
+        # Stuffed spans by start, with the furthest end reached so far: a bisection answers whether a
+        # position is inside one (a scan of every span for every mention was quadratic on long texts).
+        ordered = sorted(self._stuffed)
+        self._stuffed_starts = [start for start, _ in ordered]
+        self._stuffed_reach = list(accumulate((end for _, end in ordered), max))
         self._skill_mentions: dict[str, tuple[list[Mention], list[Mention]]] = {}
         self._soft_mentions: dict[str, list[Mention]] = {}
         self._token_starts = [t.start for t in self.reading.tokens]
@@ -95,8 +101,22 @@ class ResumeProfile:
     def contextual_text(self) -> str:
         return self.screened.contextual_text if self._stuffed else self.text
 
+    def in_stuffing(self, position: int) -> bool:
+        """`position` is inside a stuffed keyword list."""
+        index = bisect_right(self._stuffed_starts, position)
+        return index > 0 and position < self._stuffed_reach[index - 1]
+
     def _in_stuffing(self, mention: Mention) -> bool:
-        return any(start <= mention.start < end for start, end in self._stuffed)
+        return self.in_stuffing(mention.start)
+
+    @cached_property
+    def sentences(self) -> SentenceIndex:
+        return SentenceIndex(self.text)
+
+    @cached_property
+    def experience_span(self) -> tuple[int, int] | None:
+        """Where the contextual text shows its experience (see `experience_evidence`)."""
+        return experience_evidence(self.contextual_text)
 
     def skill_mentions(self, key: str) -> tuple[list[Mention], list[Mention]]:
         """(contextual mentions, mentions inside stuffed lists) of one skill."""
@@ -193,7 +213,7 @@ class ResumeProfile:
         seen_sentences: set[int] = set()
         for item in found:
             for mention in self.skill_mentions(item.skill.key)[0][:3]:
-                left, right = sentence_bounds(self.text, mention.start, mention.end)
+                left, right = self.sentences.bounds(mention.start, mention.end)
                 if left in seen_sentences:
                     continue
                 seen_sentences.add(left)
@@ -317,7 +337,7 @@ class ResumeProfile:
         score = self.experience_score()
         required = required_years_phrase(self.vacancy.expected_years, language)
         wanted_ru, wanted_en = self._years_wanted()
-        span = experience_evidence(self.contextual_text)
+        span = self.experience_span
         if not self.years_stated and span is None:
             level = f" ({self.seniority.value})" if self.seniority else ""
             return score, pick(
@@ -463,7 +483,7 @@ class ResumeProfile:
                 or self._in_stuffing(Mention(token.start, 0))
             ):
                 continue
-            left, right = sentence_bounds(self.text, token.start, token.end)
+            left, right = self.sentences.bounds(token.start, token.end)
             if left in seen:
                 continue
             seen.add(left)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ai_interviewer.engines.heuristic.stop_index import StopIndex
+
 _WORD_NUMBERS = {
     "один": 1, "одного": 1, "одного года": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
     "четыре": 4, "четырех": 4, "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7,
@@ -111,11 +113,14 @@ def _month(match: re.Match[str], prefix: str) -> int | None:
 def stated_years(text: str) -> float:
     """The longest experience the text states in words ("опыт 5 лет", "6+ years of experience")."""
     best = 0.0
+    sentences = _Sentences(text)
     for match in _durations(text):
-        sentence = _sentence_around(text, match.start(), match.end())
-        if _NOT_EXPERIENCE.search(sentence):
+        if sentences.sentence_has(_NOT_EXPERIENCE, match.start(), match.end()):
             continue
-        if not (_EXPERIENCE_CUE.search(sentence) or _TECHNOLOGY_AFTER.match(text, match.end())):
+        if not (
+            sentences.sentence_has(_EXPERIENCE_CUE, match.start(), match.end())
+            or _TECHNOLOGY_AFTER.match(text, match.end())
+        ):
             continue
         years = _number(match.group("num"))
         if match.group("months"):
@@ -123,7 +128,7 @@ def stated_years(text: str) -> float:
         best = max(best, years)
     if best == 0.0:
         for match in _MONTHS_ONLY.finditer(text):
-            if _EXPERIENCE_WORD.search(_sentence_around(text, match.start(), match.end())):
+            if sentences.sentence_has(_EXPERIENCE_WORD, match.start(), match.end()):
                 best = max(best, int(match.group("months")) / 12)
     return min(best, _MAX_YEARS)
 
@@ -144,10 +149,30 @@ def _durations(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
-    rights = [i for i in (text.find("\n", end), text.find(". ", end), text.find("; ", end)) if i >= 0]
-    return text[left : min(rights) if rights else len(text)]
+_SENTENCE_STOPS = ("\n", ". ", "; ")
+
+
+class _Sentences:
+    """Whether a pattern occurs in the sentence around a match, for many matches of one text: the stops
+    are located once and a pattern is searched once per sentence (a `find` per match, and a search of
+    the same long sentence for every match in it, made long texts quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._stops = StopIndex(text, _SENTENCE_STOPS)
+        self._found: dict[tuple[re.Pattern[str], int, int], bool] = {}
+
+    def sentence_has(self, pattern: re.Pattern[str], start: int, end: int) -> bool:
+        """`pattern.search(sentence)` is a match, the sentence running from the stop before `start` (or
+        the text's start) to the stop after `end` (or the text's end)."""
+        left = max(self._stops.rfind(stop, start) for stop in _SENTENCE_STOPS) + 1
+        rights = [i for i in (self._stops.find(stop, end) for stop in _SENTENCE_STOPS) if i >= 0]
+        right = min(rights) if rights else len(self._text)
+        key = (pattern, left, right)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = pattern.search(self._text[left:right]) is not None
+        return found
 
 
 def _work_lines(text: str) -> list[str]:
@@ -210,9 +235,10 @@ def resume_years(text: str, today: date | None = None) -> float:
 def required_years(text: str) -> float | None:
     """Years a vacancy asks for ("опыт от 3 лет", "3+ years of experience"), the largest stated."""
     best: float | None = None
+    sentences = _Sentences(text)
     for pattern in (_REQUIREMENT_CUE, _REQUIREMENT_PLUS):
         for match in pattern.finditer(text):
-            if not _EXPERIENCE_CUE.search(_sentence_around(text, match.start(), match.end())):
+            if not sentences.sentence_has(_EXPERIENCE_CUE, match.start(), match.end()):
                 continue
             years = _number(match.group("num"))
             if years <= 20:
@@ -222,16 +248,33 @@ def required_years(text: str) -> float | None:
 
 def experience_evidence(text: str) -> tuple[int, int] | None:
     """Where the text shows its experience: the first work period, else the first stated duration."""
+    lines = _Lines(text)
     for match in _RANGE.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        if not _EDUCATION.search(line):
+        if not lines.line_has(_EDUCATION, match.start(), match.end()):
             return match.span()
     for match in _DURATION.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        if _EXPERIENCE_CUE.search(line) and not _NOT_EXPERIENCE.search(line):
+        if lines.line_has(_EXPERIENCE_CUE, match.start(), match.end()) and not lines.line_has(
+            _NOT_EXPERIENCE, match.start(), match.end()
+        ):
             return match.span()
     return None
+
+
+class _Lines:
+    """Whether a pattern occurs in the line around a match, searched once per line: a long line holds
+    many matches, and finding and searching it again for each of them was quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._newlines = StopIndex(text, ("\n",))
+        self._found: dict[tuple[re.Pattern[str], int, int], bool] = {}
+
+    def line_has(self, pattern: re.Pattern[str], start: int, end: int) -> bool:
+        line_start = self._newlines.rfind("\n", start) + 1
+        line_end = self._newlines.find("\n", end)
+        key = (pattern, line_start, line_end)
+        found = self._found.get(key)
+        if found is None:
+            line = self._text[line_start : len(self._text) if line_end < 0 else line_end]
+            found = self._found[key] = pattern.search(line) is not None
+        return found

@@ -14,7 +14,6 @@ from ai_interviewer.engines.heuristic.assessment import (
     SkillEvidence,
     criterion_kind,
 )
-from ai_interviewer.engines.heuristic.experience import experience_evidence
 from ai_interviewer.engines.heuristic.phrases import (
     about_years_phrase,
     capitalised,
@@ -91,7 +90,7 @@ def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
         "Здравствуйте! Спасибо, что нашли время. Расскажите, пожалуйста, о своём опыте.",
         "Hello, and thank you for your time. Please tell me about your experience.",
     )
-    span = experience_evidence(profile.contextual_text)
+    span = profile.experience_span
     where = f" {quote(snippet(profile.contextual_text, Mention(*span)))}." if span else ""
     level = profile.seniority.value.capitalize() if profile.seniority else ""
     if profile.years_stated:
@@ -121,7 +120,7 @@ def _first_sentence(profile: ResumeProfile) -> str:
     text = profile.contextual_text
     for mentions in profile.reading.skills.values():
         for mention in mentions:
-            if not any(start <= mention.start < end for start, end in profile.screened.stuffed_spans):
+            if not profile.in_stuffing(mention.start):
                 return snippet(profile.text, mention)
     stripped = text.strip()
     return snippet(text, Mention(text.find(stripped[:1]), text.find(stripped[:1]) + 1)) if stripped else ""

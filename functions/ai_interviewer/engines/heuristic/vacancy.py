@@ -4,12 +4,14 @@ conditions. Every task of the heuristic engine starts here."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
 from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence
+from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
     EXPECTED_YEARS,
@@ -231,68 +233,97 @@ def _section_of(line: str) -> Section | None:
     return None
 
 
-def _sections(text: str) -> list[tuple[int, Section]]:
-    """(start offset, section) for every heading line, in order."""
-    found: list[tuple[int, Section]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        section = _section_of(line)
-        if section is not None:
-            found.append((offset, section))
-        offset += len(line)
-    return found
+class _Sections:
+    """The heading lines of a text: (start offset, section) in order, looked up by bisection."""
 
+    def __init__(self, text: str) -> None:
+        found: list[tuple[int, Section]] = []
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            section = _section_of(line)
+            if section is not None:
+                found.append((offset, section))
+            offset += len(line)
+        self._starts = [start for start, _ in found]
+        self._sections = [section for _, section in found]
 
-def _section_at(sections: list[tuple[int, Section]], position: int) -> Section:
-    current = Section.NONE
-    for start, section in sections:
-        if start > position:
-            break
-        current = section
-    return current
-
-
-def _span_at(text: str, position: int, stops: tuple[str, ...]) -> tuple[int, int]:
-    left = max(text.rfind(stop, 0, position) + len(stop) for stop in stops)
-    rights = [i for i in (text.find(stop, position) for stop in stops) if i >= 0]
-    return max(0, left), min(rights) if rights else len(text)
+    def at(self, position: int) -> Section:
+        """The section of the last heading at or before `position` (NONE before the first heading)."""
+        index = bisect_right(self._starts, position)
+        return self._sections[index - 1] if index else Section.NONE
 
 
 _SENTENCE_STOPS = ("\n", ". ", "! ", "? ")
 _CLAUSE_STOPS = (*_SENTENCE_STOPS, ",", ";", "(", ")")
 
 
-def _cue_applies(cue: re.Pattern[str], text: str, position: int) -> bool:
-    """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to have"),
-    or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
-    left, right = _span_at(text, position, _SENTENCE_STOPS)
-    clause_left, clause_right = _span_at(text, position, _CLAUSE_STOPS)
-    if cue.search(text, clause_left, clause_right):
-        return True
-    return any(match.end() <= position for match in cue.finditer(text, left, right))
+class _Sentences:
+    """Sentences and clauses of one text around its mentions.
+
+    Every stop is located once (a `StopIndex`), and each cue is searched once per sentence or clause
+    (mentions in one sentence share it): the work grows with the text, not with mentions times text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._stops = StopIndex(text, _CLAUSE_STOPS)
+        self._sentence_text: dict[tuple[int, int], str] = {}
+        self._first_cue_end: dict[tuple[re.Pattern[str], int, int], int | None] = {}
+
+    def span_at(self, position: int, stops: tuple[str, ...]) -> tuple[int, int]:
+        # A stop that never occurs before `position` gives len(stop) - 1, as `rfind` + len(stop) always did.
+        left = max(self._stops.rfind(stop, position) + len(stop) for stop in stops)
+        rights = [i for i in (self._stops.find(stop, position) for stop in stops) if i >= 0]
+        return max(0, left), min(rights) if rights else self._stops.length
+
+    def sentence(self, span: tuple[int, int]) -> str:
+        found = self._sentence_text.get(span)
+        if found is None:
+            found = self._sentence_text[span] = self.text[span[0] : span[1]]
+        return found
+
+    def first_cue_end(self, cue: re.Pattern[str], left: int, right: int) -> int | None:
+        """Where the first match of `cue` in text[left:right] ends (None: no match)."""
+        key = (cue, left, right)
+        if key not in self._first_cue_end:
+            match = cue.search(self.text, left, right)
+            self._first_cue_end[key] = match.end() if match else None
+        return self._first_cue_end[key]
+
+    def cue_applies(
+        self, cue: re.Pattern[str], position: int, sentence: tuple[int, int], clause: tuple[int, int]
+    ) -> bool:
+        """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to
+        have"), or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
+        if self.first_cue_end(cue, *clause) is not None:
+            return True
+        # Matches in a sentence do not overlap, so the first one ends before any other does.
+        end = self.first_cue_end(cue, *sentence)
+        return end is not None and end <= position
 
 
 def _requirements(
-    text: str, reading: Reading, role_skill: Skill | None, sections: list[tuple[int, Section]]
+    text: str, reading: Reading, role_skill: Skill | None, sections: _Sections
 ) -> tuple[Requirement, ...]:
     weights: dict[str, float] = {}
     positions: dict[str, int] = {}
     sentences: dict[str, set[str]] = {}
+    around = _Sentences(text)
     for key, mentions in reading.skills.items():
         best = 0.0
         for mention in mentions:
-            section = _section_at(sections, mention.start)
+            section = sections.at(mention.start)
             if section is Section.CONDITIONS:
                 continue
-            left, right = _span_at(text, mention.start, _SENTENCE_STOPS)
-            sentence = text[left:right]
+            sentence_span = around.span_at(mention.start, _SENTENCE_STOPS)
+            clause_span = around.span_at(mention.start, _CLAUSE_STOPS)
             weight = _WEIGHT_BY_SECTION[section]
-            if _cue_applies(_NICE_CUE, text, mention.start):
+            if around.cue_applies(_NICE_CUE, mention.start, sentence_span, clause_span):
                 weight = min(weight, _WEIGHT_BY_SECTION[Section.NICE])
-            elif _cue_applies(_EMPHASIS_CUE, text, mention.start):
+            elif around.cue_applies(_EMPHASIS_CUE, mention.start, sentence_span, clause_span):
                 weight += 0.2
             best = max(best, weight)
-            sentences.setdefault(key, set()).add(sentence)
+            sentences.setdefault(key, set()).add(around.sentence(sentence_span))
             positions.setdefault(key, mention.start)
         if best <= 0:
             continue
@@ -311,20 +342,29 @@ def _role(reading: Reading) -> tuple[Role | None, Skill | None]:
         return None, None
     specific = [(role, mention) for role, mention in reading.roles if role.key != "developer"]
     role, mention = (specific or reading.roles)[0]
-    role_skill: Skill | None = None
+    # Where each language's mentions end -> the first language (in order of first mention) ending there,
+    # so each role looks up three offsets instead of going through every mention.
+    first_language_ending_at: dict[int, int] = {}
+    languages: list[Skill] = []
+    for key, mentions in reading.skills.items():
+        skill = SKILL_BY_KEY[key]
+        if skill.category is Category.LANGUAGE:
+            for m in mentions:
+                first_language_ending_at.setdefault(m.end, len(languages))
+            languages.append(skill)
+    if not languages:
+        return role, None
     for candidate_role, candidate in [(role, mention), *reading.roles]:
-        for key, mentions in reading.skills.items():
-            skill = SKILL_BY_KEY[key]
-            if skill.category is not Category.LANGUAGE:
-                continue
-            if any(0 <= candidate.start - m.end <= 2 for m in mentions):
-                role_skill = skill
-                if candidate_role.key == "developer" and role.key == "developer":
-                    role = candidate_role
-                break
-        if role_skill is not None:
-            break
-    return role, role_skill
+        found = [
+            first_language_ending_at[end]
+            for end in range(candidate.start - 2, candidate.start + 1)
+            if end in first_language_ending_at
+        ]
+        if found:
+            if candidate_role.key == "developer" and role.key == "developer":
+                role = candidate_role
+            return role, languages[min(found)]
+    return role, None
 
 
 def _seniority(reading: Reading, text: str) -> Seniority | None:
@@ -345,7 +385,7 @@ def _conditions(text: str) -> tuple[Condition, ...]:
 
 def profile_vacancy(text: str) -> VacancyProfile:
     reading = read(text)
-    sections = _sections(text)
+    sections = _Sections(text)
     role, role_skill = _role(reading)
     domain_by_key = {d.key: d for d in DOMAINS}
     soft = tuple(s for s in SOFT_SKILLS if _asks_for(s, text))
@@ -362,7 +402,7 @@ def profile_vacancy(text: str) -> VacancyProfile:
         domains=tuple(
             domain_by_key[key]
             for key, mentions in reading.domains.items()
-            if any(_section_at(sections, m.start) is not Section.CONDITIONS for m in mentions)
+            if any(sections.at(m.start) is not Section.CONDITIONS for m in mentions)
         ),
         soft_skills=soft,
         conditions=_conditions(text),

@@ -1,6 +1,11 @@
 """What the model must answer, as pydantic models: the SDK turns them into strict JSON schemas, and the
 same models validate the answer again in code.
 
+The schema is sent with every call, so it carries the shape only: no titles (pydantic's defaults repeat
+each field's name) and no descriptions. What each field means is said once, in the system message, which
+is also the only place a model sees it when an endpoint enforces the schema by constrained decoding
+without showing it (vLLM, Ollama).
+
 Criterion sets come from the request, so the models holding per-criterion judgements are built per set:
 one required field per criterion (named by alias, so any snake_case name works, even `class` or
 `model_config`), no others. Constraints the strict schema subset may not carry (non-blank text) are
@@ -15,6 +20,8 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import core_schema
 
 # An enum rather than minimum/maximum: every structured-output backend (OpenAI, vLLM, Ollama) supports it.
 Score = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
@@ -51,14 +58,43 @@ NonBlankText = Annotated[str, AfterValidator(_not_blank)]
 Phrases = Annotated[list[str], AfterValidator(_phrases)]
 
 
+class UntitledJsonSchema(GenerateJsonSchema):
+    """Pydantic's JSON schema without the `title` it gives every model and field."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:  # a core schema or field (private alias)
+        return False
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        json_schema.pop("title", None)
+        return json_schema
+
+
 class Output(BaseModel):
-    """Every output refuses unknown keys, like the strict schema does."""
+    """Every output refuses unknown keys, like the strict schema does, and its schema has no titles.
+    (A docstring on an output model would become a schema description: use comments there.)"""
 
     model_config = ConfigDict(extra="forbid")
 
+    @classmethod
+    def model_json_schema(
+        cls,
+        by_alias: bool | None = None,
+        ref_template: str = DEFAULT_REF_TEMPLATE,
+        schema_generator: type[GenerateJsonSchema] = UntitledJsonSchema,
+        mode: JsonSchemaMode = "validation",
+        *,
+        union_format: Literal["any_of", "primitive_type_array"] = "any_of",
+    ) -> dict[str, Any]:
+        # The SDK builds the strict schema from this method; json_object mode sends it in the prompt.
+        return super().model_json_schema(
+            by_alias, ref_template, schema_generator, mode, union_format=union_format
+        )
 
-class CriterionOutput(Output):
-    # Evidence first: quoting before scoring keeps the score tied to the text.
+
+class Criterion(Output):
+    # One criterion as judged. The class name is the schema's `$defs` key, referenced once per criterion
+    # on every call: hence short. Evidence first: quoting before scoring keeps the score tied to the text.
     evidence: OneLine
     reason: NonBlankLine
     score: Score
@@ -101,7 +137,7 @@ class TagsOutput(Output):
     tags: Annotated[list[str], AfterValidator(_some_phrases)]
 
 
-def criteria_judgements(criteria: BaseModel) -> dict[str, CriterionOutput]:
+def criteria_judgements(criteria: BaseModel) -> dict[str, Criterion]:
     """The per-criterion judgements of a validated output, keyed by criterion name, in request order."""
     return {name: getattr(criteria, field) for field, name in _aliases(type(criteria)).items()}
 
@@ -113,9 +149,9 @@ def _aliases(model: type[BaseModel]) -> dict[str, str]:
 @functools.cache
 def _criteria_model(criteria: tuple[str, ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        f"criterion_{i}": (CriterionOutput, Field(alias=name)) for i, name in enumerate(criteria)
+        f"criterion_{i}": (Criterion, Field(alias=name)) for i, name in enumerate(criteria)
     }
-    return create_model("Criteria", __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model("Criteria", __base__=Output, **fields)
 
 
 @functools.cache

@@ -4,7 +4,9 @@ that wrap every untrusted text before it reaches the model."""
 from __future__ import annotations
 
 import functools
+import random
 import secrets
+import string
 from enum import StrEnum
 from importlib import resources
 from string import Template
@@ -12,9 +14,14 @@ from string import Template
 from ai_interviewer.language import Language
 from ai_interviewer.prompts import CURRENT_VERSION
 
-# Replaces any occurrence of the boundary inside untrusted text. It holds no hex digit, so the
-# replacement can never join its neighbours into a new occurrence of the (hex) boundary.
+# Replaces any occurrence of the boundary inside untrusted text. It holds no letter or digit, so the
+# replacement can never join its neighbours into a new occurrence of the (alphanumeric) boundary.
 NEUTRALISED_BOUNDARY = "[⋯]"
+
+# 12 lowercase letters: 56 bits, unguessable by text written before the job, and about 5 tokens
+# (o200k_base) where 24 hex digits took about 14. It is on every fence line and in every system message.
+BOUNDARY_ALPHABET = string.ascii_lowercase
+BOUNDARY_LENGTH = 12
 
 
 class DataKind(StrEnum):
@@ -26,9 +33,11 @@ class DataKind(StrEnum):
     TRANSCRIPT = "TRANSCRIPT"
 
 
-def new_boundary() -> str:
-    """A fresh per-job token: unguessable, so text written before the job cannot close its fence."""
-    return secrets.token_hex(12)
+def new_boundary(rng: random.Random | None = None) -> str:
+    """A fresh per-job token: unguessable, so text written before the job cannot close its fence.
+    (`rng` is for reproducible measurements only; the default is the OS's CSPRNG.)"""
+    chooser = rng or secrets.SystemRandom()
+    return "".join(chooser.choice(BOUNDARY_ALPHABET) for _ in range(BOUNDARY_LENGTH))
 
 
 class DataFence:
