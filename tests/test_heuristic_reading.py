@@ -114,6 +114,13 @@ def test_a_nice_to_have_cue_covers_only_its_own_clause() -> None:
     assert vacancy.title(Language.EN) == "Frontend Developer"
 
 
+@pytest.mark.parametrize("prefix", ["", " ", "\n"])
+def test_a_cue_at_the_very_start_of_a_vacancy_applies_like_anywhere_else(prefix: str) -> None:
+    vacancy = profile_vacancy(prefix + "Желательно знать Kafka. Обязательно: Python, PostgreSQL.")
+    assert [r.skill.key for r in vacancy.nice] == ["kafka"]
+    assert {r.skill.key for r in vacancy.required} == {"python", "postgresql"}
+
+
 def test_russian_counts_agree_with_their_nouns() -> None:
     assert [plural_ru(n, "год", "года", "лет") for n in (1, 2, 5, 11, 21, 22, 25)] == [
         "год", "года", "лет", "лет", "год", "года", "лет",

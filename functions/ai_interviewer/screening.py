@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -254,54 +255,86 @@ def _injected_spans(clean: str) -> list[tuple[int, int]]:
     if not hits:
         return []
     spans: list[tuple[int, int]] = []
+    marks = _Marks(clean)
+    note_by_sentence: dict[tuple[int, int], bool] = {}  # hits share sentences: read each one once
     for hit_start, hit_end in hits:
-        start = _sentence_start(clean, hit_start)
-        end = _sentence_end(clean, max(hit_end, hit_start + 1) - 1)
-        if clean[start:end].rstrip().endswith(":"):
-            line_end = clean.find("\n", end)
+        start = marks.sentence_start(hit_start)
+        end = marks.sentence_end(max(hit_end, hit_start + 1) - 1)
+        note = note_by_sentence.get((start, end))
+        if note is None:
+            note = note_by_sentence[(start, end)] = clean[start:end].rstrip().endswith(":")
+        if note:
+            line_end = marks.find("\n", end)
             end = len(clean) if line_end < 0 else line_end
-        start, end = _widen_to_brackets(clean, start, end)
+        start, end = _widen_to_brackets(marks, start, end)
         spans.append((start, end))
     return _merge(spans)
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}", "<": ">"}
+_SENTENCE_MARK = re.compile(r"[\n.!?]")
 
 
-def _sentence_start(text: str, index: int) -> int:
-    cursor = index
-    while cursor > 0:
-        previous = text[cursor - 1]
-        if previous == "\n":
-            break
-        if previous in ".!?" and (cursor == len(text) or text[cursor].isspace()):
-            break
-        cursor -= 1
-    return cursor
+class _Marks:
+    """Line breaks, sentence ends and brackets of one text, located once.
+
+    Each injection hit looks for the sentence, line and brackets around it; walking or searching the
+    text from every hit (a long line holds hundreds of them) made a long text quadratic. Here each
+    look-up is a bisection, with the same answers as the walks and `str.find` calls it replaces.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        # Where a sentence ends: a line break, or ".", "!" or "?" at the end or before white space.
+        self._ends = [
+            m.start()
+            for m in _SENTENCE_MARK.finditer(text)
+            if m.group() == "\n" or m.end() == len(text) or text[m.end()].isspace()
+        ]
+        self._at = {
+            mark: [m.start() for m in re.finditer(re.escape(mark), text)]
+            for mark in ("\n", *_OPENERS, *_OPENERS.values())
+        }
+        self._breaks = set(self._at["\n"])
+
+    def sentence_start(self, index: int) -> int:
+        """Where the sentence holding `index` starts: just after the last end before `index`."""
+        before = bisect_right(self._ends, index - 1)
+        return self._ends[before - 1] + 1 if before else 0
+
+    def sentence_end(self, index: int) -> int:
+        """Where the sentence holding `index` ends: at a line break, or just after ".", "!" or "?"."""
+        after = bisect_left(self._ends, index)
+        if after == len(self._ends):
+            return max(index, self.length)
+        end = self._ends[after]
+        return end if end in self._breaks else end + 1
+
+    def find(self, mark: str, start: int, end: int | None = None) -> int:
+        """`text.find(mark, start, end)` for a one-character mark."""
+        positions = self._at[mark]
+        index = bisect_left(positions, start)
+        if index < len(positions) and (end is None or positions[index] < end):
+            return positions[index]
+        return -1
+
+    def rfind(self, mark: str, start: int, end: int) -> int:
+        """`text.rfind(mark, start, end)` for a one-character mark."""
+        positions = self._at[mark]
+        index = bisect_left(positions, end)
+        return positions[index - 1] if index and positions[index - 1] >= start else -1
 
 
-def _sentence_end(text: str, index: int) -> int:
-    cursor = index
-    while cursor < len(text):
-        char = text[cursor]
-        if char == "\n":
-            return cursor
-        if char in ".!?" and (cursor + 1 == len(text) or text[cursor + 1].isspace()):
-            return cursor + 1
-        cursor += 1
-    return cursor
-
-
-def _widen_to_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+def _widen_to_brackets(marks: _Marks, start: int, end: int) -> tuple[int, int]:
     """An injection inside "[...]" or "(...)" on the same line takes the whole bracketed note."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start = marks.rfind("\n", 0, start) + 1
+    line_end = marks.find("\n", end)
+    line_end = marks.length if line_end < 0 else line_end
     for opener, closer in _OPENERS.items():
-        open_at = text.rfind(opener, line_start, start + 1)
-        if open_at < 0 or text.find(closer, open_at, start) >= 0:
+        open_at = marks.rfind(opener, line_start, start + 1)
+        if open_at < 0 or marks.find(closer, open_at, start) >= 0:
             continue
-        close_at = text.find(closer, max(start, end - 1), line_end)
+        close_at = marks.find(closer, max(start, end - 1), line_end)
         if close_at >= 0:
             start, end = min(start, open_at), max(end, close_at + 1)
     return start, end

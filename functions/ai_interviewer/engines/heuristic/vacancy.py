@@ -271,10 +271,11 @@ class _Sentences:
         self._first_cue_end: dict[tuple[re.Pattern[str], int, int], int | None] = {}
 
     def span_at(self, position: int, stops: tuple[str, ...]) -> tuple[int, int]:
-        # A stop that never occurs before `position` gives len(stop) - 1, as `rfind` + len(stop) always did.
-        left = max(self._stops.rfind(stop, position) + len(stop) for stop in stops)
+        # A stop that never occurs before `position` leaves the sentence open to the text's start.
+        lefts = ((self._stops.rfind(stop, position), len(stop)) for stop in stops)
+        left = max((found + length if found >= 0 else 0) for found, length in lefts)
         rights = [i for i in (self._stops.find(stop, position) for stop in stops) if i >= 0]
-        return max(0, left), min(rights) if rights else self._stops.length
+        return left, min(rights) if rights else self._stops.length
 
     def sentence(self, span: tuple[int, int]) -> str:
         found = self._sentence_text.get(span)
