@@ -12,8 +12,8 @@ Phases on one stack, each with --jobs jobs (an equal share of each task, shuffle
   is not overloaded.
 For each phase the job records (GET /api/v1/jobs/{id}) split the latency into queue wait (created ->
 started), run (started -> finished) and notify (finished -> webhook received), and the stack's CPU time
-per job shows how close its one process is to a full core (moto, the api, five workers and the notifier
-share its GIL).
+per job, split between its two processes: the functions (the api, five workers and the notifier share one
+GIL) and the AWS emulation (moto, a child process of the stack's).
 """
 
 from __future__ import annotations
@@ -147,10 +147,21 @@ class Stack:
     url: str
     lines: list[str] = field(default_factory=list)
 
-    def cpu_seconds(self) -> float:
-        """utime + stime of the stack's process (all its threads), from /proc."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def cpu_seconds(self) -> tuple[float, float]:
+        """utime + stime (all threads) of the stack's process, and of its live child processes (the AWS
+        emulation), from /proc."""
+        own = children = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that just ended
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            if stat.parent.name == str(self.process.pid):
+                own += seconds
+            elif fields[1] == str(self.process.pid):
+                children += seconds
+        return own, children
 
 
 def default_stack_command() -> list[str]:
@@ -286,7 +297,9 @@ class PhaseResult:
     latencies: list[float]
     verified: int
     succeeded: int
-    cpu_seconds: float
+    cpu_seconds: float  # the stack's processes together
+    client_cpu_seconds: float  # this process: the clients and the webhook receiver
+    emulation_cpu_seconds: float  # of which the AWS emulation's (moto's) process
     queue_wait: list[float]
     run: list[float]
     notify: list[float]
@@ -302,7 +315,8 @@ def run_phase(
     rate: float | None,
     clients: int,
 ) -> PhaseResult:
-    cpu_before = stack.cpu_seconds()
+    own_before, children_before = stack.cpu_seconds()
+    client_before = time.process_time()
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=clients, thread_name_prefix=f"client-{name}") as pool:
         futures = []
@@ -320,7 +334,10 @@ def run_phase(
         raise RuntimeError(f"{name}: {missing} webhooks missing after {WAIT_SECONDS} s")
     arrivals = [receiver.arrivals[job.job_id] for job in submitted]
     wall_seconds = max(a.at for a in arrivals) - start
-    cpu_seconds = stack.cpu_seconds() - cpu_before
+    own_after, children_after = stack.cpu_seconds()
+    client_cpu_seconds = time.process_time() - client_before
+    emulation_cpu_seconds = children_after - children_before
+    cpu_seconds = own_after - own_before + emulation_cpu_seconds
 
     queue_wait, run, notify = [], [], []
     for job, arrival in zip(submitted, arrivals, strict=True):
@@ -341,6 +358,8 @@ def run_phase(
         verified=sum(a.verified for a in arrivals),
         succeeded=sum(a.status == "succeeded" for a in arrivals),
         cpu_seconds=cpu_seconds,
+        emulation_cpu_seconds=emulation_cpu_seconds,
+        client_cpu_seconds=client_cpu_seconds,
         queue_wait=queue_wait,
         run=run,
         notify=notify,
@@ -422,6 +441,9 @@ def main() -> None:
                 f"{percentile(result.accept, 95) * 1000:.0f}",
                 f"{result.cpu_seconds / result.jobs * 1000:.0f}",
                 f"{result.cpu_seconds / result.wall_seconds:.2f}",
+                f"{(result.cpu_seconds - result.emulation_cpu_seconds) / result.wall_seconds:.2f}",
+                f"{result.emulation_cpu_seconds / result.wall_seconds:.2f}",
+                f"{result.client_cpu_seconds / result.wall_seconds:.2f}",
             )
         )
     print_table(
@@ -439,6 +461,9 @@ def main() -> None:
             "202 p95 ms",
             "stack CPU ms/job",
             "stack cores busy",
+            "functions",
+            "moto",
+            "bench cores busy",
         ],
         rows,
     )

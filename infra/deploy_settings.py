@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ai_interviewer.resources import WORKER_TIMEOUT_SECONDS, TaskName
+from ai_interviewer.resources import (
+    NOTIFIER_MAX_CONCURRENCY,
+    WORKER_MAX_CONCURRENCY,
+    WORKER_TIMEOUT_SECONDS,
+    TaskName,
+)
 from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, EngineChoice, VacancyStoreChoice
 from aws_cdk import aws_logs as logs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -110,8 +115,8 @@ class DeploySettings(BaseModel):
     llm_max_concurrency: int = Field(default=8, ge=1, le=256)
     # Concurrent invocations per task queue (SQS event source maximum concurrency, 2..1000): with
     # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
-    worker_max_concurrency: int = Field(default=5, ge=2, le=1000)
-    notifier_max_concurrency: int = Field(default=10, ge=2, le=1000)
+    worker_max_concurrency: int = Field(default=WORKER_MAX_CONCURRENCY, ge=2, le=1000)
+    notifier_max_concurrency: int = Field(default=NOTIFIER_MAX_CONCURRENCY, ge=2, le=1000)
     api_memory_mb: int = Field(default=512, ge=128, le=10240)
     worker_memory_mb: int = Field(default=1024, ge=128, le=10240)
     notifier_memory_mb: int = Field(default=256, ge=128, le=10240)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from ai_interviewer.resources import EVENT_SOURCE_BATCH_SIZE
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
@@ -60,7 +61,7 @@ class WorkQueue(Construct):
         consumer.add_event_source(
             event_sources.SqsEventSource(
                 self.queue,
-                batch_size=1,
+                batch_size=EVENT_SOURCE_BATCH_SIZE,
                 report_batch_item_failures=True,
                 max_concurrency=max_concurrency,
             )

@@ -1,5 +1,6 @@
-"""The local SQS event source: batches become Lambda SQS events, and partial batch failures leave
-exactly the failed messages to the queue's visibility timeout, as AWS does."""
+"""The local SQS event source: batches become Lambda SQS events (the deployed batch size, as many in
+flight as the deployed concurrency), and partial batch failures leave exactly the failed messages to the
+queue's visibility timeout, as AWS does."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from ai_interviewer.local.lambda_runtime import LocalFunction
 from ai_interviewer.local.pollers import QueueSource, SqsPoller, failed_message_ids, sqs_event
+from ai_interviewer.resources import EVENT_SOURCE_BATCH_SIZE
 
 from tests.conftest import AwsStack
 
@@ -225,14 +227,83 @@ def test_a_started_poller_feeds_its_worker_and_stops_promptly(aws: AwsStack) -> 
         assert label == "threaded"
         return settled_with.append
 
-    poller = SqsPoller(sqs, source, LocalFunction("threaded-worker", worker, 60), observer)
+    poller = SqsPoller(
+        sqs, source, LocalFunction("threaded-worker", worker, 60), observer, wait_time_seconds=1
+    )
     poller.start()
     try:
         sqs.send_message(QueueUrl=source.url, MessageBody="hello")
         assert arrived.wait(20)
     finally:
         poller.request_stop()
+        assert poller.settle(20)
         assert poller.join(20)
     assert settled_with == [set()]
     assert _counts(aws, source) == (0, 0)
     assert sqs_event([], source.arn) == {"Records": []}
+
+
+def test_each_invocation_gets_one_message_and_as_many_run_at_once_as_the_concurrency(aws: AwsStack) -> None:
+    assert EVENT_SOURCE_BATCH_SIZE == 1
+    source = _queue(aws, "concurrent")
+    sqs = aws.client("sqs")
+    for index in range(3):
+        sqs.send_message(QueueUrl=source.url, MessageBody=f"job-{index}")
+    # Passes only when three invocations are in flight together.
+    all_in_flight = threading.Barrier(3, timeout=20)
+    bodies: list[list[str]] = []
+
+    def worker(event: dict[str, Any], context: Any) -> None:
+        bodies.append([record["body"] for record in event["Records"]])
+        all_in_flight.wait()
+
+    poller = SqsPoller(
+        sqs, source, LocalFunction("concurrent-worker", worker, 60), concurrency=3, wait_time_seconds=1
+    )
+    assert poller.concurrency == 3
+    poller.start()
+    try:
+        deadline = time.monotonic() + 20
+        while _counts(aws, source) != (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        poller.request_stop()
+        assert poller.settle(20)
+        assert poller.join(20)
+    assert not all_in_flight.broken
+    assert sorted(bodies) == [["job-0"], ["job-1"], ["job-2"]]
+    assert _counts(aws, source) == (0, 0)
+
+
+def test_a_stop_waits_for_the_invocation_in_flight_and_hands_a_later_batch_back(aws: AwsStack) -> None:
+    source = _queue(aws, "stopping")
+    sqs = aws.client("sqs")
+    sqs.send_message(QueueUrl=source.url, MessageBody="in-flight")
+    started, release = threading.Event(), threading.Event()
+    invoked: list[str] = []
+
+    def worker(event: dict[str, Any], context: Any) -> None:
+        invoked.extend(record["body"] for record in event["Records"])
+        started.set()
+        assert release.wait(20)
+
+    poller = SqsPoller(sqs, source, LocalFunction("stopping-worker", worker, 60), wait_time_seconds=1)
+    poller.start()
+    try:
+        assert started.wait(20)
+        poller.request_stop()
+        assert not poller.settle(0)  # the invocation is still running
+        release.set()
+        assert poller.settle(20)
+        assert poller.join(20)
+    finally:
+        release.set()
+        poller.request_stop()
+
+    # Received after the stop: not invoked, and back on the queue at once rather than after its timeout.
+    sqs.send_message(QueueUrl=source.url, MessageBody="late")
+    assert poller.poll_once() is None
+    assert invoked == ["in-flight"]
+    assert _counts(aws, source) == (1, 0)
+    [late] = sqs.receive_message(QueueUrl=source.url, MessageSystemAttributeNames=["All"])["Messages"]
+    assert late["Attributes"]["ApproximateReceiveCount"] == "2"

@@ -79,6 +79,14 @@ TASK_MAX_RECEIVE_COUNT = 5
 # receive: the notify queue must allow the whole schedule plus the first try and some slack.
 NOTIFY_MAX_RECEIVE_COUNT = 12
 
+# The SQS event sources (CDK app and local stack): one message per invocation, because a job may need the
+# function's whole timeout and the job deadline (deadline.py) is one per invocation: a batch would share it.
+EVENT_SOURCE_BATCH_SIZE = 1
+# Default maximum concurrency of the event sources, i.e. invocations in flight per queue (deployers change
+# them with CDK context); the local stack runs as many pollers per queue.
+WORKER_MAX_CONCURRENCY = 5
+NOTIFIER_MAX_CONCURRENCY = 10
+
 # Handler entry points, relative to the functions/ code asset.
 API_HANDLER = "ai_interviewer.handlers.api.handler"
 NOTIFIER_HANDLER = "ai_interviewer.handlers.notifier.handler"

@@ -31,6 +31,7 @@ def verify_signature(request_body_bytes, signature_header):
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -348,6 +349,10 @@ def test_the_seeds_five_requests_come_back_as_five_signed_webhooks(tmp_path: Pat
 
     assert stack.process.returncode == 0, "".join(stack.stderr)[-4000:]
     assert stack.lines_with("Stopped.")
+    # The AWS emulation (moto, a process of the stack's own) went with it.
+    [emulation] = re.findall(r"moto at http://127\.0\.0\.1:(\d+)", "".join(stack.stdout))
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", int(emulation)), timeout=10).close()
     print(f"e2e took {time.monotonic() - started:.1f} s")
 
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ai_interviewer import resources
-from ai_interviewer.resources import NOTIFY_MAX_RECEIVE_COUNT, TASK_MAX_RECEIVE_COUNT, TaskName
+from ai_interviewer.resources import (
+    EVENT_SOURCE_BATCH_SIZE,
+    NOTIFY_MAX_RECEIVE_COUNT,
+    TASK_MAX_RECEIVE_COUNT,
+    TaskName,
+)
 from ai_interviewer.settings import DEFAULT_RETRY_SCHEDULE
 
 from tests.infra.synthesis import Synthesized, function_ids, ref_ids
@@ -87,7 +92,7 @@ def test_every_event_source_reports_batch_item_failures_under_a_concurrency_cap(
             else default_stack.context["worker_max_concurrency"]
         )
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": expected}
-        assert mapping["BatchSize"] == 1
+        assert mapping["BatchSize"] == EVENT_SOURCE_BATCH_SIZE == 1  # a job may take the whole timeout
 
 
 def test_maximum_concurrency_follows_the_context() -> None:

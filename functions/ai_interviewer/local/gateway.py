@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
@@ -15,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from ai_interviewer.local.lambda_runtime import LOCAL_ACCOUNT_ID, LocalFunction
+from ai_interviewer.local.lambda_runtime import LOCAL_ACCOUNT_ID, ExecutionEnvironments, LocalFunction
 
 LOCAL_STAGE = "local"
 LOCAL_API_ID = "local"
@@ -200,19 +199,22 @@ ResponseObserver = Callable[[str, str, int, bytes], None]
 
 
 class ApiGateway:
-    """Invokes the api function for each request. One invocation at a time, like one warm Lambda
-    environment: module-level state in the function (router, logger keys) is never shared by two."""
+    """Invokes the api function for each request, concurrently as API Gateway does: each invocation in
+    an execution environment of its own (`ExecutionEnvironments`), so module-level state in the function
+    (its router and the request it holds) is never shared by two. A bare `LocalFunction` is one
+    environment: its invocations run one after another."""
 
     def __init__(
         self,
-        function: LocalFunction,
+        function: LocalFunction | ExecutionEnvironments,
         observer: ResponseObserver | None = None,
         resources: Sequence[str] = API_RESOURCES,
     ) -> None:
-        self._function = function
+        self._function = (
+            function if isinstance(function, ExecutionEnvironments) else ExecutionEnvironments.of(function)
+        )
         self._observer = observer
         self._resources = resources
-        self._lock = threading.Lock()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         path, _ = split_target(request.target)
@@ -222,13 +224,12 @@ class ApiGateway:
                 self._observer(request.method, path, response.status, response.body)
             return response
         event = proxy_event(request, self._resources)
-        with self._lock:
-            try:
-                response = http_response(self._function.invoke(event))
-            except Exception:
-                # Lambda logs the unhandled error; API Gateway answers 502.
-                traceback.print_exc()
-                response = _bad_gateway()
+        try:
+            response = http_response(self._function.invoke(event))
+        except Exception:
+            # Lambda logs the unhandled error; API Gateway answers 502.
+            traceback.print_exc()
+            response = _bad_gateway()
         if self._observer is not None:
             self._observer(request.method, event["path"], response.status, response.body)
         return response

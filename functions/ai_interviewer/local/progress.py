@@ -1,6 +1,7 @@
-"""One line per job as it moves through the local stack, read from the job record around each
-invocation. Only ids, task names, statuses, error codes and HTTP statuses are printed: never the
-texts a job carries."""
+"""One line per job as it moves through the local stack. The lines come from what the gateway and the
+pollers already see (responses, queue records, which records failed) and from one read of the job record
+after each delivery attempt: the stack adds no other AWS call to a job. Only ids, task names, statuses,
+error codes and HTTP statuses are printed: never the texts a job carries."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from pydantic import ValidationError
 
@@ -20,12 +21,15 @@ from ai_interviewer.models.jobs import (
     JobStatus,
     NotifyMessage,
     TaskMessage,
+    utc_now,
 )
 
+_Message = TypeVar("_Message", TaskMessage, NotifyMessage)
 
-def _job_id(body: str, model: type[TaskMessage] | type[NotifyMessage]) -> str | None:
+
+def _message(body: str, model: type[_Message]) -> _Message | None:
     try:
-        return model.model_validate_json(body).job_id
+        return model.model_validate_json(body)
     except ValidationError:
         return None
 
@@ -71,12 +75,23 @@ class JobProgress:
         self._out = out
         self._clock = clock
         self._lock = threading.Lock()
-        self._accepted: set[str] = set()
+        self._accepted: set[str] = set()  # job ids the gateway answered 202 for
+        self._announced: set[str] = set()  # job ids whose `accepted` line is out
 
-    def _print(self, subject: str, text: str) -> None:
+    def _print(self, subject: str, text: str, *, once_for: str | None = None) -> None:
+        """Print a line; with `once_for`, only the first line given that key."""
         line = f"{self._clock():%H:%M:%S} {subject} {text}"
         with self._lock:
+            if once_for is not None:
+                if once_for in self._announced:
+                    return
+                self._announced.add(once_for)
             print(line, file=self._out, flush=True)
+
+    def _accepted_line(self, job_id: str, task: str) -> None:
+        # From the gateway's 202, or from a worker that got the job's message before the gateway's
+        # observer ran (the api queues the job before it answers): whichever comes first.
+        self._print(f"{job_id} {task}".rstrip(), "accepted", once_for=job_id)
 
     def _job_line(self, job: Job, text: str) -> None:
         self._print(f"{job.job_id} {job.task.value}", text)
@@ -92,61 +107,60 @@ class JobProgress:
                 job_id = answer["job_id"]
                 task = answer.get("task", "")
                 if path.endswith("/redeliver"):
-                    text = "redelivery requested"
+                    self._print(f"{job_id} {task}".rstrip(), "redelivery requested")
                 elif job_id in self._accepted:
                     text = "accepted again (same Idempotency-Key, nothing new queued)"
+                    self._print(f"{job_id} {task}".rstrip(), text)
                 else:
-                    text = "accepted"
-                self._accepted.add(job_id)
-                self._print(f"{job_id} {task}".rstrip(), text)
+                    self._accepted.add(job_id)
+                    self._accepted_line(job_id, task)
                 return
         if status >= 400:
             code = _error_code(body)
             self._print(f"{method} {path}", f"-> {status}{f' {code}' if code else ''}")
 
     def task_batch(self, label: str, records: list[dict[str, Any]]) -> Callable[[set[str]], None]:
-        """Poller observer for a task queue: running before the invocation, the outcome after."""
-        watched: dict[str, tuple[str, int]] = {}  # message id -> (job id, receive count)
+        """Poller observer for a task queue, from the records alone (no read): `running` when the worker
+        gets the message, and a line when SQS keeps it for another attempt. The outcome is printed with
+        the first delivery attempt, when the job is read (see `notify_batch`)."""
+        watched: dict[str, tuple[str, str, int]] = {}  # message id -> (job id, task, receive count)
         for record in records:
-            job_id = _job_id(record["body"], TaskMessage)
-            job = self._jobs.get(job_id) if job_id else None
-            if job is None:
+            message = _message(record["body"], TaskMessage)
+            if message is None:
                 continue
             receive_count = int(record["attributes"].get("ApproximateReceiveCount", "1"))
-            if job.status.finished:
-                self._job_line(job, f"duplicate message ignored (already {job.status.value})")
-                continue
-            watched[record["messageId"]] = (job.job_id, receive_count)
-            self._job_line(job, "running" if receive_count == 1 else f"running (attempt {receive_count})")
+            watched[record["messageId"]] = (message.job_id, message.task.value, receive_count)
+            if receive_count == 1:
+                self._accepted_line(message.job_id, message.task.value)
+            running = "running" if receive_count == 1 else f"running (attempt {receive_count})"
+            self._print(f"{message.job_id} {message.task.value}", running)
 
         def settled(failed: set[str]) -> None:
-            for message_id, (job_id, receive_count) in watched.items():
-                job = self._jobs.get(job_id)
-                if job is None:
-                    continue
-                if job.status.finished:
-                    self._job_line(job, _outcome(job))
-                if message_id in failed:
-                    what = "hand-off to the notifier" if job.status.finished else f"attempt {receive_count}"
-                    self._job_line(job, f"{what} failed, SQS will redeliver")
+            for message_id in failed & watched.keys():
+                job_id, task, receive_count = watched[message_id]
+                self._print(f"{job_id} {task}", f"attempt {receive_count} failed, SQS will redeliver")
 
         return settled
 
     def notify_batch(self, label: str, records: list[dict[str, Any]]) -> Callable[[set[str]], None]:
-        """Poller observer for the notify queue: one line per delivery attempt the notifier recorded."""
-        seen: dict[str, tuple[str, int]] = {}
+        """Poller observer for the notify queue: the job is read once the invocation is over (the only
+        read the lines make), and each delivery attempt recorded since it began gets a line, after the
+        job's outcome when it is the first attempt of the first delivery."""
+        began = utc_now()  # the notifier stamps each attempt when it starts it, on this same clock
+        seen: dict[str, str] = {}  # message id -> job id
         for record in records:
-            job_id = _job_id(record["body"], NotifyMessage)
-            job = self._jobs.get(job_id) if job_id else None
-            if job is not None:
-                seen[record["messageId"]] = (job.job_id, len(job.delivery.attempts))
+            message = _message(record["body"], NotifyMessage)
+            if message is not None:
+                seen[record["messageId"]] = message.job_id
 
         def settled(failed: set[str]) -> None:
-            for message_id, (job_id, attempts_before) in seen.items():
+            for message_id, job_id in seen.items():
                 job = self._jobs.get(job_id)
                 if job is None:
                     continue
-                new = job.delivery.attempts[attempts_before:]
+                new = [attempt for attempt in job.delivery.attempts if attempt.at >= began]
+                if any(attempt.chain == 0 and attempt.attempt == 1 for attempt in new):
+                    self._job_line(job, _outcome(job))
                 for index, attempt in enumerate(new):
                     self._job_line(job, _attempt_line(attempt, job.delivery.state, index == len(new) - 1))
                 if not new and message_id in failed:

@@ -1,32 +1,39 @@
-"""`ai-interviewer local`: the Lambda functions on an embedded AWS emulation, wired as the CDK app
-wires them in AWS (API Gateway in front of the api function, an SQS event source per worker)."""
+"""`ai-interviewer local`: the Lambda functions on an AWS emulation (moto, in a process of its own),
+wired as the CDK app wires them in AWS: API Gateway in front of the api function, and an SQS event source
+per worker with the deployed batch size and maximum concurrency."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 import sys
 import threading
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from ai_interviewer import resources
+from ai_interviewer.local.aws_emulation import AwsEmulation
 from ai_interviewer.local.gateway import (
     API_RESOURCES,
     API_RESOURCES_WITH_VACANCY_READER,
     ApiGateway,
     GatewayHttpServer,
 )
-from ai_interviewer.local.lambda_runtime import LOCAL_REGION, LocalFunction, load_handler
+from ai_interviewer.local.lambda_runtime import LOCAL_REGION, ExecutionEnvironments
 from ai_interviewer.local.pollers import QueueSource, SqsPoller
 from ai_interviewer.local.progress import JobProgress
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
 
 TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
-# How long a stop waits for an in-flight batch (a webhook attempt times out after about 15 s).
+# How long a stop waits for the invocations in flight (a webhook attempt times out after about 15 s).
 POLLER_STOP_SECONDS = 20
+# Pollers whose long poll is cut by the emulation's end retry once and then end.
+POLLER_JOIN_SECONDS = 5
+# Concurrent api invocations (API Gateway starts an environment per request in flight; the deployed stage
+# throttles far above what one machine sends). Each environment holds its own router.
+API_ENVIRONMENTS = 10
 
 # Defaults for a developer machine; anything the user set (environment or .env) wins.
 LOCAL_DEFAULTS = {
@@ -88,7 +95,7 @@ class LocalStack:
     port: int
     environ: MutableMapping[str, str]
     out: TextIO = sys.stdout
-    _moto: Any = field(default=None, init=False, repr=False)
+    _emulation: AwsEmulation | None = field(default=None, init=False, repr=False)
     _http: GatewayHttpServer | None = field(default=None, init=False, repr=False)
     _serving: threading.Thread | None = field(default=None, init=False, repr=False)
     _pollers: list[SqsPoller] = field(default_factory=list, init=False, repr=False)
@@ -106,19 +113,16 @@ class LocalStack:
             raise
 
     def _start(self) -> None:
-        # Imported here: the emulation is a developer dependency, never part of a function package.
+        # Imported on start, not with the module: the CLI's other commands and help need none of it.
         import boto3  # noqa: PLC0415
-        from moto.server import ThreadedMotoServer  # noqa: PLC0415
+        from botocore.config import Config  # noqa: PLC0415
 
         from ai_interviewer.jobs import DynamoDbJobStore  # noqa: PLC0415
         from ai_interviewer.local.provision import provision  # noqa: PLC0415
         from ai_interviewer.payload_store import PayloadStore  # noqa: PLC0415
 
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
-        moto_host, moto_port = self._moto.get_host_and_port()
-        self.moto_endpoint = f"http://{moto_host}:{moto_port}"
+        self._emulation = AwsEmulation()
+        self.moto_endpoint = self._emulation.start()
 
         # The functions read their settings from the environment, so it is complete before any
         # handler module is imported (Powertools reads it at import, settings on first use).
@@ -131,26 +135,33 @@ class LocalStack:
         self.environ[resources.WEBHOOK_SECRET_ARN_ENV] = secret["ARN"]
         settings = Settings.from_env(self.environ)
 
-        api = LocalFunction(
-            "ai-interviewer-api", load_handler(resources.API_HANDLER), resources.API_TIMEOUT_SECONDS
+        api = ExecutionEnvironments.for_handler(
+            "ai-interviewer-api", resources.API_HANDLER, resources.API_TIMEOUT_SECONDS, API_ENVIRONMENTS
         )
         workers = {
-            task: LocalFunction(
+            task: ExecutionEnvironments.for_handler(
                 f"ai-interviewer-{task.route}",
-                load_handler(resources.task_handler(task)),
+                resources.task_handler(task),
                 resources.WORKER_TIMEOUT_SECONDS[task],
+                resources.WORKER_MAX_CONCURRENCY,
             )
             for task in TaskName
         }
-        notifier = LocalFunction(
+        notifier = ExecutionEnvironments.for_handler(
             "ai-interviewer-notifier",
-            load_handler(resources.NOTIFIER_HANDLER),
+            resources.NOTIFIER_HANDLER,
             resources.NOTIFIER_TIMEOUT_SECONDS,
+            resources.NOTIFIER_MAX_CONCURRENCY,
         )
 
-        payloads = PayloadStore(session.client("s3"), settings.payload_bucket_name)
+        # The stack's own clients: a connection per poller thread, and a failed call retried once (a poll
+        # loop retries on its own, and a stop should not wait out backoffs against a stopped emulation).
+        pollers_total = len(TaskName) * resources.WORKER_MAX_CONCURRENCY + resources.NOTIFIER_MAX_CONCURRENCY
+        config = Config(max_pool_connections=pollers_total, retries={"mode": "standard", "max_attempts": 2})
+        payloads = PayloadStore(session.client("s3", config=config), settings.payload_bucket_name)
         progress = JobProgress(
-            DynamoDbJobStore(session.client("dynamodb"), settings.jobs_table_name, payloads), self.out
+            DynamoDbJobStore(session.client("dynamodb", config=config), settings.jobs_table_name, payloads),
+            self.out,
         )
         api_resources = (
             API_RESOURCES_WITH_VACANCY_READER
@@ -161,7 +172,7 @@ class LocalStack:
             (self.host, self.port), ApiGateway(api, progress.api_response, api_resources)
         )
 
-        sqs = session.client("sqs")
+        sqs = session.client("sqs", config=config)
 
         def source(label: str, url: str) -> QueueSource:
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
@@ -171,9 +182,21 @@ class LocalStack:
 
         for task, function in workers.items():
             queue = source(task.value, settings.task_queue_urls[task])
-            self._pollers.append(SqsPoller(sqs, queue, function, progress.task_batch))
+            self._pollers.append(
+                SqsPoller(
+                    sqs, queue, function, progress.task_batch, concurrency=resources.WORKER_MAX_CONCURRENCY
+                )
+            )
         notify_url = settings.notify_queue_url or ""
-        self._pollers.append(SqsPoller(sqs, source("notify", notify_url), notifier, progress.notify_batch))
+        self._pollers.append(
+            SqsPoller(
+                sqs,
+                source("notify", notify_url),
+                notifier,
+                progress.notify_batch,
+                concurrency=resources.NOTIFIER_MAX_CONCURRENCY,
+            )
+        )
 
         self._serving = threading.Thread(target=self._http.serve_forever, name="api-gateway", daemon=True)
         self._serving.start()
@@ -181,7 +204,8 @@ class LocalStack:
             poller.start()
 
     def stop(self) -> None:
-        """Close the front first (no new jobs), let in-flight batches settle, then stop the emulation."""
+        """Close the front first (no new jobs), let the invocations in flight settle, then stop the
+        emulation (which ends the pollers' long polls)."""
         if self._http is not None:
             if self._serving is not None:
                 self._http.shutdown()  # returns once serve_forever has left its loop
@@ -190,10 +214,14 @@ class LocalStack:
             self._http = None
         for poller in self._pollers:
             poller.request_stop()
+        deadline = time.monotonic() + POLLER_STOP_SECONDS
         for poller in self._pollers:
-            if not poller.join(POLLER_STOP_SECONDS):
-                print(f"poller {poller.source.label} did not stop in time", file=sys.stderr)
+            if not poller.settle(max(0.0, deadline - time.monotonic())):
+                print(f"poller {poller.source.label}: an invocation did not end in time", file=sys.stderr)
+        if self._emulation is not None:
+            self._emulation.stop()
+            self._emulation = None
+        deadline = time.monotonic() + POLLER_JOIN_SECONDS
+        for poller in self._pollers:
+            poller.join(max(0.0, deadline - time.monotonic()))  # daemon threads: a late one ends with us
         self._pollers.clear()
-        if self._moto is not None:
-            self._moto.stop()
-            self._moto = None
