@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ai_interviewer import resources  # names only; the heavier imports wait until the spawner runs
@@ -54,7 +55,10 @@ MIB = 1024 * 1024
 HEADROOM = 1.5  # over the measured peak: other inputs, the Lambda runtime's own client, arm64 vs x86_64
 LAMBDA_MIN_MB = 128
 MEMORY_STEP_MB = 64
-CURRENT_MEMORY_MB = {"api": 512, "worker": 1024, "notifier": 256}  # infra/deploy_settings.py defaults
+# What a deploy uses: cdk.json's context (read as JSON: importing the CDK app would load the CDK libraries).
+_CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+_CONTEXT = json.loads(_CDK_JSON.read_text(encoding="utf-8"))["context"]
+CURRENT_MEMORY_MB = {group: _CONTEXT[f"{group}_memory_mb"] for group in ("api", "worker", "notifier")}
 
 CHILD = """
 import importlib, json, resource, sys, time
