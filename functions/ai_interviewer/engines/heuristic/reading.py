@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -159,42 +159,21 @@ class PhraseIndex:
         return best
 
 
-def _build_skill_index() -> PhraseIndex:
-    index = PhraseIndex()
-    for skill in SKILLS:
-        for alias in skill.aliases:
-            index.add(alias, skill)
+def _phrase_index(
+    phrases: Iterable[tuple[Iterable[str], object]], *, latin_prefix: bool = False
+) -> PhraseIndex:
+    """An index of every (phrases, value) pair: each phrase finds its value."""
+    index = PhraseIndex(latin_prefix=latin_prefix)
+    for texts, value in phrases:
+        for text in texts:
+            index.add(text, value)
     return index
 
 
-def _build_domain_index() -> PhraseIndex:
-    index = PhraseIndex(latin_prefix=True)
-    for domain in DOMAINS:
-        for stem in domain.stems:
-            index.add(stem, domain)
-    return index
-
-
-def _build_role_index() -> PhraseIndex:
-    index = PhraseIndex(latin_prefix=True)
-    for role in ROLES:
-        for stem in role.stems:
-            index.add(stem, role)
-    return index
-
-
-def _build_seniority_index() -> PhraseIndex:
-    index = PhraseIndex()
-    for level, stems in SENIORITY_STEMS.items():
-        for stem in stems:
-            index.add(stem, level)
-    return index
-
-
-SKILL_INDEX = _build_skill_index()
-DOMAIN_INDEX = _build_domain_index()
-ROLE_INDEX = _build_role_index()
-SENIORITY_INDEX = _build_seniority_index()
+SKILL_INDEX = _phrase_index((skill.aliases, skill) for skill in SKILLS)
+DOMAIN_INDEX = _phrase_index(((domain.stems, domain) for domain in DOMAINS), latin_prefix=True)
+ROLE_INDEX = _phrase_index(((role.stems, role) for role in ROLES), latin_prefix=True)
+SENIORITY_INDEX = _phrase_index((stems, level) for level, stems in SENIORITY_STEMS.items())
 _SENIORITY_ORDER = list(SENIORITY_STEMS)  # most senior first
 
 
