@@ -206,6 +206,17 @@ def test_queue_failure_answers_503_and_records_the_job_as_failed(aws: AwsStack) 
     assert call(services, event).status == 503
 
 
+def test_a_job_store_that_does_not_answer_is_a_json_503_and_nothing_is_queued(aws: AwsStack) -> None:
+    services = services_for(aws, JOBS_TABLE_NAME="no-such-table")
+    answer = call(services, load_event("generate-tags"))
+    assert answer.status == 503
+    assert answer.json == {
+        "error": {"code": "service_unavailable", "message": "the service is unavailable; try again later"}
+    }
+    assert _task_messages(aws, TaskName.GENERATE_TAGS) == []
+    assert call(services, load_event("get-job")).status == 503
+
+
 def _get_job(services: Services, job_id: str) -> Answer:
     return call(services, with_path_parameter(load_event("get-job"), "job_id", job_id))
 

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, accept_task
@@ -105,10 +106,17 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
     def authorize() -> None:
         require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
 
-    @app.exception_handler([ApiError, NotFoundError])
+    @app.exception_handler([ApiError, NotFoundError, BotoCoreError, ClientError])
     def error_response(error: Exception) -> Response[Any]:
         # The one place errors become HTTP. Bodies carry codes and field paths, never request text.
-        api_error = error if isinstance(error, ApiError) else ApiError(404, "not_found", "no such route")
+        if isinstance(error, ApiError):
+            api_error = error
+        elif isinstance(error, NotFoundError):
+            api_error = ApiError(404, "not_found", "no such route")
+        else:
+            # The job store or the queue did not answer: the client may retry; nothing was queued.
+            logger.error("AWS call failed", extra={"error_type": type(error).__name__})
+            api_error = ApiError(503, "service_unavailable", "the service is unavailable; try again later")
         logger.info("request refused", extra={"status": api_error.status, "code": api_error.code})
         return Response(
             status_code=api_error.status,
