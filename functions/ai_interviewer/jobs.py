@@ -6,6 +6,7 @@ and two workers racing on one job cannot both win.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from abc import ABC, abstractmethod
 from datetime import datetime
@@ -44,6 +45,10 @@ class JobStore(ABC):
         self, key: str, request_sha256: str, job_id: str, expires_at: int
     ) -> tuple[str, str]:
         """Bind `key` to (job_id, request hash) unless already bound; return the binding that holds."""
+
+    @abstractmethod
+    def release_idempotency_key(self, key: str, job_id: str) -> None:
+        """Unbind `key` if it is still bound to `job_id` (its job could not be stored)."""
 
     @abstractmethod
     def start(self, job_id: str) -> Job | None:
@@ -185,6 +190,16 @@ class DynamoDbJobStore(JobStore):
             held = self._client.get_item(TableName=self._table, Key=item_key, ConsistentRead=True)["Item"]
             return held["job_id"]["S"], held["request_sha256"]["S"]
         return job_id, request_sha256
+
+    def release_idempotency_key(self, key: str, job_id: str) -> None:
+        # Bound to another job by now: not ours to release.
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.delete_item(
+                TableName=self._table,
+                Key={JOBS_TABLE_PARTITION_KEY: {"S": f"idempotency#{key}"}},
+                ConditionExpression="job_id = :job_id",
+                ExpressionAttributeValues={":job_id": {"S": job_id}},
+            )
 
     def _update(self, job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
         values = {**values, ":now": {"S": _iso(utc_now())}}

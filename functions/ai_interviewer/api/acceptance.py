@@ -163,18 +163,23 @@ def accept_task(
             return _replay(services, task, held_job_id, held_sha256 == sha256)
 
     logger.set_correlation_id(job_id)
-    services.jobs.create(
-        Job(
-            job_id=job_id,
-            task=task,
-            webhook_url=request.webhook_url,
-            metadata=request.metadata,
-            request_sha256=sha256,
-            created_at=now,
-            updated_at=now,
-            expires_at=_epoch(now + timedelta(days=settings.job_ttl_days)),
-        )
+    job = Job(
+        job_id=job_id,
+        task=task,
+        webhook_url=request.webhook_url,
+        metadata=request.metadata,
+        request_sha256=sha256,
+        created_at=now,
+        updated_at=now,
+        expires_at=_epoch(now + timedelta(days=settings.job_ttl_days)),
     )
+    try:
+        services.jobs.create(job)
+    except Exception:
+        # No job exists, so the key must not hold one back: the client's retry with it starts afresh.
+        if key is not None:
+            services.jobs.release_idempotency_key(key, job_id)
+        raise
     try:
         services.queues.send_task(TaskMessage(job_id=job_id, task=task, request=validated))
     except Exception as error:
