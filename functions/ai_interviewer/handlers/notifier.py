@@ -19,11 +19,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import NotifyMessage
 from ai_interviewer.notifier import Notifier
+from ai_interviewer.resources import METRICS_NAMESPACE
 from ai_interviewer.wiring import default_services
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics(namespace="AiInterviewer")
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 class DeliveryPostponedError(TransientError):
