@@ -15,7 +15,14 @@ from ai_interviewer.resources import (
     WORKER_TIMEOUT_SECONDS,
     TaskName,
 )
-from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, EngineChoice, VacancyStoreChoice
+from ai_interviewer.settings import (
+    DEFAULT_JOB_TTL_DAYS,
+    DEFAULT_LLM_MAX_CONCURRENCY,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_OPENAI_MODEL,
+    EngineChoice,
+    VacancyStoreChoice,
+)
 from aws_cdk import aws_logs as logs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -112,7 +119,7 @@ class DeploySettings(BaseModel):
     openai_model: str = Field(default=DEFAULT_OPENAI_MODEL, min_length=1)
     openai_base_url: str | None = None
     # Parallel model calls inside one job (the in-job semaphore).
-    llm_max_concurrency: int = Field(default=8, ge=1, le=256)
+    llm_max_concurrency: int = Field(default=DEFAULT_LLM_MAX_CONCURRENCY, ge=1, le=256)
     # Concurrent invocations per task queue (SQS event source maximum concurrency, 2..1000): with
     # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
     worker_max_concurrency: int = Field(default=WORKER_MAX_CONCURRENCY, ge=2, le=1000)
@@ -126,8 +133,8 @@ class DeploySettings(BaseModel):
     api_rate_limit: float = Field(default=50, gt=0)
     api_burst_limit: int = Field(default=100, ge=1)
     # Lambda takes at most 6 MB a synchronous event, headers included: the api answers 413 below it.
-    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=6 * 1024 * 1024)
-    job_ttl_days: int = Field(default=7, ge=1, le=365)
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024, le=6 * 1024 * 1024)
+    job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1, le=365)
     log_retention_days: int = 30
     log_level: str = "INFO"
     alarm_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -23,6 +23,10 @@ from ai_interviewer.resources import TaskName
 # About a day, in the spirit of Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_LLM_MAX_CONCURRENCY = 8
+# Lambda takes at most 6 MB a synchronous event, headers and envelope included.
+DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
+DEFAULT_JOB_TTL_DAYS = 7
 
 
 class EngineChoice(StrEnum):
@@ -50,7 +54,7 @@ class Settings(BaseModel):
     openai_secret_arn: str | None = None
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
-    llm_max_concurrency: int = Field(default=8, ge=1, le=256)
+    llm_max_concurrency: int = Field(default=DEFAULT_LLM_MAX_CONCURRENCY, ge=1, le=256)
     # False for endpoints without json_schema support: json_object mode, validated by the same models.
     openai_structured_outputs: bool = True
     openai_timeout_seconds: float = Field(default=60.0, gt=0)
@@ -66,9 +70,8 @@ class Settings(BaseModel):
 
     max_resumes: int = Field(default=500, ge=1)
     max_text_chars: int = Field(default=200_000, ge=1)
-    # Lambda takes at most 6 MB a synchronous event, headers and envelope included.
-    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
-    job_ttl_days: int = Field(default=7, ge=1)
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1)
+    job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1)
 
     jobs_table_name: str = resources.LOCAL_JOBS_TABLE
     vacancies_table_name: str = resources.LOCAL_VACANCIES_TABLE
