@@ -6,6 +6,7 @@ import json
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
+from ai_interviewer.errors import PermanentError
 from ai_interviewer.models.jobs import NotifyMessage, TaskMessage
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.resources import TaskName
@@ -80,6 +81,7 @@ def load_request(message: TaskMessage, payloads: PayloadStore) -> dict[str, Any]
     if message.request is not None:
         return message.request
     if message.request_s3_key is None:
-        raise ValueError("task message carries neither a request nor a request_s3_key")
+        # A retry cannot add what the message lacks: the job fails.
+        raise PermanentError("invalid_request", "the task message carries no request")
     loaded: dict[str, Any] = json.loads(payloads.get(message.request_s3_key))
     return loaded

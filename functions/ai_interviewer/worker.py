@@ -123,7 +123,7 @@ def run_job(
     logger.info("Job running", extra={"task": job.task.value, "receive_count": receive_count})
 
     try:
-        request = _parse_request(job.task, load_request_of(message, services))
+        request = _parse_request(job.task, load_request(message, services.payloads))
         with job_deadline(deadline):
             outcome = TASKS[job.task](request, job.job_id, services)
     except PermanentError as error:
@@ -167,12 +167,6 @@ def run_job(
         return
     _hand_off(job.job_id, services)
     _discard_request(message, services)
-
-
-def load_request_of(message: TaskMessage, services: Services) -> dict[str, Any]:
-    if message.request is None and message.request_s3_key is None:
-        raise PermanentError(INVALID_REQUEST, "the task message carries no request")
-    return load_request(message, services.payloads)
 
 
 def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:
