@@ -1,8 +1,10 @@
-"""`ai-interviewer`: the local stack (`local`) and a webhook receiver to try it with (`receive`)."""
+"""`ai-interviewer`: the local stack (`local`), a webhook receiver to try it with (`receive`), and an
+engine's figures on a labelled set (`eval`)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -103,6 +105,46 @@ def run_receive(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return 0
 
 
+def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ai_interviewer import evaluation  # noqa: PLC0415
+    from ai_interviewer.local.lambda_runtime import LOCAL_REGION  # noqa: PLC0415
+    from ai_interviewer.local.stack import engine_description  # noqa: PLC0415
+    from ai_interviewer.settings import EngineChoice  # noqa: PLC0415
+    from ai_interviewer.wiring import build_services  # noqa: PLC0415
+
+    environ = os.environ
+    load_dotenv(Path(".env"), environ)
+    if args.engine:
+        environ["LLM_ENGINE"] = args.engine
+    # The rank task calls no AWS service, but boto3 needs a region to build the clients Services holds.
+    if not (environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")):
+        environ["AWS_DEFAULT_REGION"] = LOCAL_REGION
+    settings = Settings.from_env(environ)
+    if settings.engine is EngineChoice.OPENAI and not (
+        settings.openai_api_key or settings.openai_secret_arn or settings.openai_base_url
+    ):
+        parser.error("--engine openai needs OPENAI_API_KEY or OPENAI_BASE_URL (environment or .env)")
+    try:
+        cases = evaluation.load_cases(Path(args.file))
+    except evaluation.EvalSetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+    services = build_services(settings)
+    print(f"engine {engine_description(settings)}; {len(cases)} cases", file=sys.stderr, flush=True)
+
+    def progress(result: evaluation.CaseResult) -> None:
+        print(f"  {result.case.name}: {result.error or 'done'}", file=sys.stderr, flush=True)
+
+    results = evaluation.evaluate(cases, services, progress)
+    engine = services.engine
+    data = evaluation.report(results, {"name": engine.name, "model": engine.model})
+    print(evaluation.format_report(data))
+    if args.json:
+        Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 1 if data["overall"]["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ai-interviewer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +171,23 @@ def build_parser() -> argparse.ArgumentParser:
     receive.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     receive.add_argument("--token", help="the signing token (default: WEBHOOK_SECRET_TOKEN from env or .env)")
     receive.set_defaults(run=run_receive, command_parser=receive)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure an engine on a labelled set: NDCG, pair order, Kendall tau, flag precision/recall",
+        description="Runs each case of FILE through the rank task, as the workers do, and compares the "
+        "order with the grades (format: tests/data/eval/README.md).",
+    )
+    evaluate.add_argument("file", metavar="FILE", help="the labelled set: a JSON list of cases")
+    evaluate.add_argument(
+        "--engine",
+        choices=["heuristic", "openai"],
+        help="the engine to measure (default: as configured, LLM_ENGINE)",
+    )
+    evaluate.add_argument(
+        "--json", metavar="OUT", help="also write every figure and each case's order to OUT"
+    )
+    evaluate.set_defaults(run=run_eval, command_parser=evaluate)
     return parser
 
 
