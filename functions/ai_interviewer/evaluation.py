@@ -93,8 +93,6 @@ def parse_cases(data: Any) -> list[Case]:
             case = Case.model_validate(raw)
         except ValidationError as error:
             raise EvalSetError(f"{where}: {_describe(error, raw)}") from None
-        except ValueError as error:
-            raise EvalSetError(f"{where}: {error}") from None
         if case.name in names:
             raise EvalSetError(f"{where}: duplicate case name")
         names.add(case.name)
