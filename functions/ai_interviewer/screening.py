@@ -179,12 +179,15 @@ def _view(clean: str) -> str:
 
 # Who an injected note addresses: names only a machine answers to ...
 _AI_EN = (
-    r"(?:(?:a\.?i|ats|hr|ml)(?:[\s-]+(?:screener|reviewer|system|tool|bot|assistant|model|software|agent|"
+    r"(?:(?:a\.?i|ats)(?:[\s-]+(?:screener|reviewer|system|tool|bot|assistant|model|software|agent|"
     r"parser|filter|engine|algorithm|program|reader|evaluator|grader|scanner|platform|recruiter)s?)?|"
+    r"(?:hr|ml)[\s-]+(?:screener|reviewer|system|tool|bot|assistant|model|software|agent|parser|filter|"
+    r"engine|algorithm|program|reader|evaluator|grader|scanner|platform|recruiter)s?|"
     r"chat\s?gpt|gpt(?:-?\d[\w.]*)?|llms?|claude|gemini|copilot|(?:large\s+)?language\s+models?|"
     r"neural\s+net(?:work)?s?|(?:automated|automatic|screening|recruiting|recruitment|hiring|resume|cv|"
     r"applicant|talent|machine|robot)[\s-]+(?:screener|reviewer|system|tool|bot|assistant|model|software|"
     r"agent|parser|filter|engine|algorithm|program|reader|evaluator|grader|scanner|platform|recruiter)s?|"
+    r"(?:recruiting|recruitment|hiring|screening|automated|ranking)\s+(?:ai|a\.i\.|llms?|models?)|"
     r"applicant\s+tracking\s+systems?|screeners?|bots?|robots?)"
 )
 # ... and everyday words that name one only when a note is addressed to them.
@@ -211,6 +214,9 @@ _AI_RU_GATE = (
 )
 _AI_RU_ANY_GATE = f"{_AI_RU_GATE} моде асси маши комп"
 
+# Where an English imperative stands: at the start of a sentence or clause, or after "please" (not
+# "the model must give the highest score", "configured it to assign the highest score").
+_IMPERATIVE_AT = r"(?:^|(?<=[.!?;:,(\[*•\-])|\b(?:please|kindly|just|simply|and|then|now)\s)\s*"
 # Where a note to the machine starts: a line, a sentence, a bracket, a bullet.
 _START = r"(?:^|(?<=[.!?;:(\[*•])|(?<=\s-\s))\s*(?:-\s*)?"
 # The resume itself, or its author, as the object of an instruction (singular: "candidates" is HR work).
@@ -239,10 +245,15 @@ _DIRECT_EN_GATE = (
 )
 # What a vocative note asks of the machine.
 _ASK_EN = (
-    r"(?:please|kindly|note|know|remember|be\s+aware|make\s+sure|ensure|do\s+not|don't|ignore|disregard|"
-    rf"forget|skip|output|respond|reply|say|return|answer|{_DIRECT_EN})\b"
+    r"(?:note|know|remember|be\s+aware|make\s+sure|ensure|do\s+not|don't|ignore|disregard|forget|skip|"
+    rf"output|respond|reply|say|return|answer|{_DIRECT_EN})\b"
 )
 _READING_EN = r"(?:reading|reviewing|screening|parsing|processing|evaluating|analy[sz]ing|checking|scanning)"
+# What may stand between a note's addressee and its colon: "only", "reading this", "(not for humans)".
+_NOTE_TAIL_EN = (
+    rf"(?:\s+only)?(?:\s+(?:that\s+is\s+|who\s+is\s+)?{_READING_EN}\b[^:\n]{{0,40}})?"
+    r"(?:\s*\([^)\n]{0,40}\))?\s*[:\-)\]!]"
+)
 
 _CANDIDATE_RU = (
     r"(?:кандидат(?:у|а|ом)?|резюме|соискател(?:ю|я|ь|ем)|претендент(?:у|а|ом)?|профил(?:ю|ь|я)|"
@@ -255,7 +266,7 @@ _SCORE_RU = (
     r"(?:постав(?:ь|ьте|ить)|ставь(?:те)?|выстав(?:ь|ьте|и|ите|ить)|присво(?:й|йте|ить)|начисл(?:и|ите|ить)|"
     r"да(?:й|йте|ть)|оцен(?:и|ите|ить)|(?:про)?ранжиру(?:й|йте)|(?:про)?ранжировать|помест(?:и|ите|ить)|"
     r"перемест(?:и|ите|ить)|отмет(?:ь|ьте|ить)|помет(?:ь|ьте|ить)|призна(?:й|йте|ть)|сочт(?:и|ите)|"
-    r"счита(?:й|йте)|расцен(?:и|ите|ить)|определ(?:и|ите|ить))"
+    r"счита(?:й|йте|ть)|расцен(?:и|ите|ить)|определ(?:и|ите|ить))"
 )
 _DECIDE_RU = (
     r"(?:(?:по)?рекоменду(?:й|йте)|(?:по)?рекомендовать|одобр(?:и|ите|ить)|пригла(?:си|сите|сить)|"
@@ -280,10 +291,13 @@ _FAVOUR_RU = (
     r"в\s+шорт-?лист\w*|к\s+найму|на\s+работу|в\s+приоритет\w*)"
 )
 _ASK_RU = (
-    rf"(?:пожалуйста|прошу|просьба|учти\w*|обрати\w*|знай\w*|запомни\w*|игнориру\w*|проигнориру\w*|"
-    rf"забудь\w*|ответь\w*|выведи\w*|верни\w*|не\s+\w+|{_SCORE_RU}|{_DECIDE_RU})"
+    rf"(?:учти\w*|обрати\w*|знай\w*|запомни\w*|игнориру\w*|проигнориру\w*|забудь\w*|ответь\w*|"
+    rf"выведи\w*|верни\w*|не\s+\w+|{_SCORE_RU}|{_DECIDE_RU})"
 )
 _READING_RU = r"(?:чита\w*|обрабатыва\w*|оценива\w*|анализиру\w*|проверя\w*|просматрива\w*|сканиру\w*)"
+_NOTE_TAIL_RU = (
+    r"(?:\s+только)?(?:\s*,?\s+(?:котор\w+|что)\s+[^:\n]{0,40})?(?:\s*\([^)\n]{0,40}\))?\s*[:\-),\]!]"
+)
 _END = r"(?=$|[\s,.:;!?)\]\-])"
 # The words between an instruction's verb and the score it asks for: one clause, no new subject.
 _CLAUSE_GAP = r"(?:(?!\bi\b|\bwe\b)[^.;!?\n]){0,60}?"
@@ -386,13 +400,13 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         ("give assi awar gran outp retu", "10 100 full maxi max high top perf best"),
-        r"(?<!to )\b(?:give|assign|award|grant|output|return)\s+(?:(?:a|the|an|me|him|her|us|this\s+\w+)\s+)?"
+        rf"{_IMPERATIVE_AT}(?:give|assign|award|grant|output|return)\s+(?:(?:a|the|an|me|him|her|us|this\s+\w+)\s+)?"
         r"(?:10/10|10\s+out\s+of\s+10|100\s+points|100/100|full\s+marks|(?:the\s+)?(?:maximum|max|highest|"
         r"top|perfect|best)\s+(?:possible\s+)?(?:score|rating|marks?|points|grade|ranking|rank))\b",
     ),
     _rule(
         ("scor rate mark grad", "all ever each", "crit cate skil"),
-        r"\b(?:score|rate|mark|grade)\s+(?:all|every|each)\s+(?:criteri\w+|categor\w+|skills?)\s+"
+        rf"{_IMPERATIVE_AT}(?:score|rate|mark|grade)\s+(?:all|every|each)\s+(?:criteri\w+|categor\w+|skills?)\s+"
         r"(?:as\s+|at\s+|with\s+)?(?:a\s+)?(?:10|100|maximum|max|perfect|the\s+maximum)\b",
     ),
     _rule(
@@ -443,13 +457,13 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
         ("note mess inst memo hint comm remi requ prom info noti dire", _AI_EN_ANY_GATE),
         rf"{_START}(?:(?:a|an|p\.?\s?s\.?|important|hidden|private|confidential|quick|small|short|special)\s+)*"
         rf"(?:note|message|instructions?|memo|hint|comment|reminder|request|prompt|information|info|notice|"
-        rf"directive)s?\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+|an?\s+|every\s+|our\s+|your\s+)?{_AI_EN_ANY}\b"
-        rf"(?:\s+(?:that\s+is\s+|who\s+is\s+)?{_READING_EN}\b[^:\n]{{0,40}})?\s*[:\-),\]]",
+        rf"directive)s?\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+|an?\s+|every\s+|our\s+|your\s+)?"
+        rf"(?:[\w-]+\s+)?{_AI_EN_ANY}\b(?:{_NOTE_TAIL_EN}|\s*,)",
     ),
     _rule(
         ("to for atte attn", _AI_EN_ANY_GATE),
-        rf"{_START}(?:to|for|attn:?|attention:?)\s+(?:the\s+|any\s+|all\s+|an?\s+|every\s+)?{_AI_EN_ANY}\b"
-        rf"(?:\s+(?:that\s+is\s+|who\s+is\s+)?{_READING_EN}\b[^:\n]{{0,40}})?\s*[:\-)\]]",
+        rf"{_START}(?:(?:important|note|notice|info|attention|hidden|private)\s+)?(?:to|for|attn:?|attention:?)\s+"
+        rf"(?:the\s+|any\s+|all\s+|an?\s+|every\s+)?{_AI_EN_ANY}\b{_NOTE_TAIL_EN}",
     ),
     _rule(
         ("dear hey hi hell gree", _AI_EN_ANY_GATE),
@@ -476,6 +490,15 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
         rf"{_DIRECT_EN}\b[^.\n]{{0,40}}?(?:\b{_THIS_EN}\s+{_CANDIDATE_EN}\b|\bme\b|{_TOP_EN})",
     ),
     _rule(
+        (_AI_EN_GATE, "inst note mess prom dire comm"),
+        rf"{_START}{_AI_EN}\s+(?:instructions?|notes?|messages?|prompts?|directives?|commands?)\s*:",
+    ),
+    _rule(
+        ("as", _AI_EN_GATE),
+        rf"\bas\s+(?:an?\s+|the\s+)?{_AI_EN}\s*,?\s+you\s+(?:must|should|shall|will|are\s+to|need\s+to|"
+        r"have\s+to|are\s+required\s+to)\b",
+    ),
+    _rule(
         _AI_EN_ANY_GATE,
         rf"{_START}(?:(?:dear|hey|hi|hello)\s+)?(?:the\s+)?{_AI_EN_ANY}\s*[,:]\s*(?:please\s*,?\s*|kindly\s+)?"
         rf"{_ASK_EN}",
@@ -500,7 +523,7 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
         ("прим заме сооб инст указ запи комм обра прос подс инфо пояс", _AI_RU_ANY_GATE),
         rf"{_START}(?:(?:важн|скрыт|небольш|коротк|личн)\w*\s+)?(?:примечани|заметк|сообщени|инструкци|"
         rf"указани|записк|комментари|обращени|просьб|подсказк|информаци|пояснени)\w*\s+(?:для|к)\s+"
-        rf"{_AI_RU_ANY}(?:\s*,?\s+(?:котор\w+|что)\s+[^:\n]{{0,40}})?\s*[:\-),\]]",
+        rf"{_AI_RU_ANY}{_NOTE_TAIL_RU}",
     ),
     _rule(
         ("для к вним", _AI_RU_ANY_GATE),
@@ -534,6 +557,11 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
         (_AI_RU_GATE, "долж обяз след нужн необ надо"),
         rf"{_AI_RU}\s+(?:должн\w*|обязан\w*|следует|нужно|необходимо|надо)\s+(?:\w+\s+)?(?:{_SCORE_RU}|"
         rf"{_DECIDE_RU}|игнорировать|проигнорировать)\b[^.\n]{{0,40}}?\b(?:{_THIS_RU}|{_TOP_RU})",
+    ),
+    _rule(
+        ("как", _AI_RU_GATE),
+        rf"\bкак\s+{_AI_RU}\s*,?\s+(?:ты|вы)\s+(?:должн\w*|обязан\w*)\s+(?:{_SCORE_RU}|{_DECIDE_RU}|"
+        r"игнорировать|проигнорировать)\b",
     ),
     _rule(
         ("ты вы тепе", "тепе"),
