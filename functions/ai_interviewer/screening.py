@@ -592,19 +592,20 @@ _INJECTION_RULES: tuple[_Rule, ...] = (
     ),
     _rule(("сист", "пром сооб инст"), r"системн\w+\s+(?:промпт\w*|сообщени\w*|инструкци\w*)\s*:"),
 )
+_GATE_WORDS = frozenset().union(*(gate for rule in _INJECTION_RULES for gate in rule.gates))
 # A word's gate key: the word itself up to four letters, else its first four.
 _GATE_KEY = re.compile(r"\b\w{1,4}")
 
 
-def _gates_open(rule: _Rule, keys: set[str]) -> bool:
-    return all(not gate.isdisjoint(keys) for gate in rule.gates)
+def _gates_open(rule: _Rule, keys: frozenset[str]) -> bool:
+    return not any(map(keys.isdisjoint, rule.gates))
 
 
 def _injection_matches(view: str, *, first_only: bool = False) -> list[tuple[int, int]]:
     """Spans of `view` that the rules match. A rule runs only when a word of each of its gates is in the
     text, and then only on the lines that hold a word of its first gate (and the line after): most
     rules never run on an honest resume, and the rest read a few lines of it."""
-    keys = set(_GATE_KEY.findall(view))
+    keys = _GATE_WORDS.intersection(_GATE_KEY.findall(view))
     rules = [rule for rule in _INJECTION_RULES if _gates_open(rule, keys)]
     if not rules:
         return []
@@ -853,6 +854,8 @@ def _stuffed_spans(text: str, view: str, vacancy_text: str) -> list[tuple[int, i
 
 def _run_is_stuffed(run: list[_Segment]) -> bool:
     words = [word for segment in run for word in segment.keywords]
+    if len(set(words)) == len(words):  # nothing repeats: most runs, decided without counting
+        return False
     counts = Counter(words)
     total = len(words)
     if not total:
@@ -870,6 +873,8 @@ def _run_is_stuffed(run: list[_Segment]) -> bool:
 
 
 def _repeated_in_a_row(keywords: list[str]) -> bool:
+    if len(set(keywords)) == len(keywords):
+        return False
     streak = 1
     for previous, current in pairwise(keywords):
         streak = streak + 1 if current == previous else 1
@@ -896,22 +901,26 @@ def _vacancy_shingles(vacancy_text: str) -> tuple[frozenset[tuple[str, ...]], in
     """Every run of `_SHINGLE` consecutive words of the vacancy (as read in the detection view), and how
     many words it has. One vacancy is shared by every resume of a ranking: read once."""
     words = _PASTE_WORD.findall(_view(normalise(vacancy_text)))
-    shingles = frozenset(tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1))
-    return shingles, len(words)
+    return frozenset(_shingles(words)), len(words)
+
+
+def _shingles(words: list[str]) -> zip[tuple[str, ...]]:
+    return zip(*(words[i:] for i in range(_SHINGLE)), strict=False)  # the shorter tails end it
 
 
 def _pasted_spans(view: str, vacancy_text: str) -> list[tuple[int, int]]:
-    """Spans of `text` copied from the vacancy: runs of words covered by its shingles that are whole
+    """Spans of `view` copied from the vacancy: runs of words covered by its shingles that are whole
     lines or longer than `_PASTED_RUN_WORDS`; none unless they add up to `_PASTED_MIN_WORDS` words."""
     shingles, vacancy_words = _vacancy_shingles(vacancy_text)
-    if not shingles:
-        return []
     words = _PASTE_WORD.findall(view)
-    covered = [False] * len(words)
-    for i in range(len(words) - _SHINGLE + 1):
-        if tuple(words[i : i + _SHINGLE]) in shingles:
-            covered[i : i + _SHINGLE] = [True] * _SHINGLE
+    shared = shingles.intersection(_shingles(words))
     needed = min(_PASTED_MIN_WORDS, max(_SHINGLE + 2, vacancy_words // 2))
+    if len(shared) + _SHINGLE - 1 < needed:  # fewer covered words than that, however they lie
+        return []
+    covered = [False] * len(words)
+    for i, shingle in enumerate(_shingles(words)):
+        if shingle in shared:
+            covered[i : i + _SHINGLE] = [True] * _SHINGLE
     if sum(covered) < needed:
         return []
     runs: list[list[int]] = []  # [first word, last word] of each run of covered words
