@@ -174,8 +174,9 @@ def _view(clean: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Prompt injection. Each rule is (gate words, pattern): the pattern runs only when one of its gate words
-# (or a word starting with one of them, for gate words of four letters or more) is in the text.
+# Prompt injection. Each rule is a pattern with gates (sets of words): it runs only when every gate has a
+# word in the text (a gate word of four letters or more stands for any word starting with it), and
+# then only on the lines holding a word of its first gate.
 
 # Who an injected note addresses: names only a machine answers to ...
 _AI_EN = (
@@ -196,7 +197,7 @@ _AI_EN_ANY = (
     r"scanner)s?"
 )
 _AI_RU = (
-    r"(?:(?:ии|ai|ats|hr|ml)(?:-\w+)?|нейросет\w*|нейронн\w+\s+сет\w*|chat\s?gpt|чат\s?gpt|гпт|gpt|llm|"
+    r"(?:(?:ии|ai|ats)(?:-\w+)?|(?:hr|ml)-(?:бот|систем|ассистент|модел|скринер|робот)\w*|нейросет\w*|нейронн\w+\s+сет\w*|chat\s?gpt|чат\s?gpt|гпт|gpt|llm|"
     r"языков\w+\s+модел\w*|искусственн\w+\s+интеллект\w*|скринер\w*|бот\w*|робот\w*|"
     r"(?:автоматическ\w+\s+|рекрутингов\w+\s+)?(?:систем\w*|программ\w*|алгоритм\w*|сервис\w*)\s+"
     r"(?:автоматическ\w+\s+)?(?:отбора|скрининга|оценки|подбора|ранжирования|найма|проверки|анализа)"
@@ -292,7 +293,8 @@ _FAVOUR_RU = (
 )
 _ASK_RU = (
     rf"(?:учти\w*|обрати\w*|знай\w*|запомни\w*|игнориру\w*|проигнориру\w*|забудь\w*|ответь\w*|"
-    rf"выведи\w*|верни\w*|не\s+\w+|{_SCORE_RU}|{_DECIDE_RU})"
+    r"выведи\w*|верни\w*|не\s+(?:отклоня|отсеива|отбрасыва|исключа|учитыва|обраща|пропуска|игнориру|"
+    rf"снижа|занижа)\w*|{_SCORE_RU}|{_DECIDE_RU})"
 )
 _READING_RU = r"(?:чита\w*|обрабатыва\w*|оценива\w*|анализиру\w*|проверя\w*|просматрива\w*|сканиру\w*)"
 _NOTE_TAIL_RU = (
