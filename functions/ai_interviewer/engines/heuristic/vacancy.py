@@ -11,6 +11,7 @@ from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
 from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence
+from ai_interviewer.engines.heuristic.requirements import Item, TermList, split_items, text_terms, with_weight
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
@@ -160,7 +161,8 @@ _SALARY = re.compile(
 class VacancyProfile:
     text: str
     reading: Reading
-    requirements: tuple[Requirement, ...]  # most important first
+    requirements: tuple[Requirement, ...]  # known skills, most important first
+    items: tuple[Item, ...]  # every requirement in the vacancy's own words, in text order
     years: float | None  # stated in the text
     seniority: Seniority | None
     role: Role | None
@@ -337,6 +339,58 @@ def _requirements(
     return tuple(Requirement(SKILL_BY_KEY[k], weights[k], positions[k]) for k in ordered)
 
 
+# How much an item counts by the section it is in; soft skills are judged by their own criteria.
+_ITEM_WEIGHT_BY_SECTION = {
+    Section.REQUIRED: 1.0,
+    Section.NONE: 0.8,
+    Section.TASKS: 0.7,
+    Section.NICE: 0.4,
+}
+NICE_ITEM_WEIGHT = 0.4
+SOFT_ITEM_WEIGHT = 0.2
+TITLE_ITEM_WEIGHT = 1.0
+TITLE_MAX_LENGTH = 70
+MAX_ITEMS = 60
+
+
+def _items(text: str, reading: Reading, sections: _Sections) -> tuple[Item, ...]:
+    """The vacancy's requirements: every line of its requirement, task and untitled parts split into
+    items; "желательно"/"nice to have" before an item in its line makes it nice-to-have."""
+    terms = TermList(text_terms(reading))
+    found: dict[frozenset[str], Item] = {}
+    offset = 0
+    title_seen = False
+    for raw in text.splitlines(keepends=True):
+        start, end = offset, offset + len(raw.rstrip("\r\n"))
+        offset += len(raw)
+        if not raw.strip():
+            continue
+        if _section_of(raw) is not None:
+            title_seen = True
+            continue
+        section = sections.at(start)
+        if section in (Section.ABOUT, Section.CONDITIONS):
+            continue
+        # A short first line is the position's title: the role itself is a must-have.
+        is_title = not title_seen and end - start <= TITLE_MAX_LENGTH
+        weight = TITLE_ITEM_WEIGHT if is_title else _ITEM_WEIGHT_BY_SECTION[section]
+        title_seen = True
+        for split in split_items(text, start, end, weight, terms):
+            item = split
+            if section is not Section.NICE and _NICE_CUE.search(text, start, item.end):
+                item = with_weight(item, NICE_ITEM_WEIGHT)
+            if any(pattern.search(item.text) for pattern in _ASKS_FOR.values()):
+                item = with_weight(item, min(item.weight, SOFT_ITEM_WEIGHT))
+            key = frozenset(t.key for t in item.terms)
+            if key not in found or found[key].weight < item.weight:
+                found[key] = item
+    ordered = sorted(found.values(), key=lambda i: i.start)
+    if len(ordered) > MAX_ITEMS:
+        kept = sorted(ordered, key=lambda i: (-i.weight, i.start))[:MAX_ITEMS]
+        ordered = sorted(kept, key=lambda i: i.start)
+    return tuple(ordered)
+
+
 def _role(reading: Reading) -> tuple[Role | None, Skill | None]:
     """The most specific role named, and the skill written right before it ("Python-разработчик")."""
     if not reading.roles:
@@ -395,6 +449,7 @@ def profile_vacancy(text: str) -> VacancyProfile:
         text=text,
         reading=reading,
         requirements=_requirements(text, reading, role_skill, sections),
+        items=_items(text, reading, sections),
         years=required_years(text),
         seniority=_seniority(reading, text),
         role=role,
