@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 from ai_interviewer.engines.heuristic import HeuristicEngine
-from ai_interviewer.engines.heuristic.cv import Part
+from ai_interviewer.engines.heuristic.cv import CvStructure, Part
 from ai_interviewer.engines.heuristic.experience import resume_years
 from ai_interviewer.engines.heuristic.reading import read
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
@@ -96,12 +96,11 @@ def test_years_from_date_ranges_only_against_a_fixed_clock() -> None:
 
 def test_a_teachers_school_job_is_work_not_education(engine: HeuristicEngine) -> None:
     teacher = (
-        "Иванова Анна\nУчитель математики\n\nОпыт работы\nШкола № 5, учитель математики, 2016 — по настоящее время\n"
+        "Иванова Анна\nУчитель математики\n\nОпыт работы\n"
+        "Школа № 5, учитель математики, 2016 — по настоящее время\n"
         "- Веду уроки в 5–11 классах, готовлю к ЕГЭ\n\nОбразование\nМПГУ, математический факультет, 2011–2016"
     )
     assert resume_years(teacher, TODAY) == pytest.approx(10.4, abs=0.1)
-    from ai_interviewer.engines.heuristic.cv import CvStructure
-
     structure = CvStructure(teacher)
     assert structure.part_at(teacher.index("Школа № 5")) is Part.WORK
     assert structure.part_at(teacher.index("МПГУ")) is Part.EDUCATION
@@ -179,10 +178,12 @@ PROFESSIONS = {
     ),
     "teacher": (
         "English teacher\nRequirements:\n- Teaching English to teenagers\n- IELTS exam preparation",
-        "English teacher, School No. 12, 2015 - present. Teaching English to teenagers, IELTS exam preparation.",
+        "English teacher, School No. 12, 2015 - present. "
+        "Teaching English to teenagers, IELTS exam preparation.",
     ),
     "engineer": (
-        "Инженер-конструктор\nТребования:\n- Расчёт железобетонных конструкций\n- AutoCAD, Revit\n- Знание СП",
+        "Инженер-конструктор\nТребования:\n- Расчёт железобетонных конструкций\n"
+        "- AutoCAD, Revit\n- Знание СП",
         "Инженер-конструктор, 2016 — по настоящее время. Расчёт железобетонных конструкций, чертежи в "
         "AutoCAD и Revit, проверка по СП.",
     ),

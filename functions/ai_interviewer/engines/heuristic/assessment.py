@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from ai_interviewer.engines.base import ResumeAssessment
-from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, QUALITY_NEGATED, CvStructure
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, QUALITY_NEGATED, cv_structure
 from ai_interviewer.engines.heuristic.experience import experience_evidence, resume_years
 from ai_interviewer.engines.heuristic.matching import (
     SINGLE,
@@ -106,7 +106,7 @@ class ResumeProfile:
         self.reading: Reading = read(self.text)
         self.specificity = specificity
         self.today = today
-        self.cv = CvStructure(self.text)
+        self.cv = cv_structure(self.text)
         self._stuffed = self.screened.stuffed_spans
         # Stuffed spans by start, with the furthest end reached so far: a bisection answers whether a
         # position is inside one (a scan of every span for every mention was quadratic on long texts).

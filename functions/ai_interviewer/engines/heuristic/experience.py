@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, CvStructure
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, cv_structure
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 
 _WORD_NUMBERS = {
@@ -117,7 +117,7 @@ def stated_years(text: str) -> float:
     best = 0.0
     sentences = _Sentences(text)
     durations = _durations(text)
-    structure = CvStructure(text) if durations else None
+    structure = cv_structure(text) if durations else None
     for match in durations:
         if sentences.sentence_has(_NOT_EXPERIENCE, match.start(), match.end()):
             continue
@@ -189,7 +189,7 @@ class _Sentences:
 def _work_lines(text: str) -> list[str]:
     """Lines outside education and courses (by the CV's sections and its own words: a teacher's
     "School No. 5" line in the work history is work)."""
-    return CvStructure(text).work_lines()
+    return cv_structure(text).work_lines()
 
 
 def date_ranges(text: str, today: date | None = None) -> list[tuple[int, int]]:
