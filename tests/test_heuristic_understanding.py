@@ -228,3 +228,26 @@ def test_scores_and_order_do_not_depend_on_the_order_of_resumes(engine: Heuristi
     random.Random(7).shuffle(names)
     shuffled = scores(engine, vacancy, {name: resumes[name] for name in names})
     assert shuffled == baseline
+
+
+def test_the_vacancy_pasted_into_a_resume_is_no_evidence(engine: HeuristicEngine) -> None:
+    vacancy = (
+        "Бухгалтер\nТребования:\n- Ведение бухгалтерского и налогового учёта\n- Сдача отчётности в ФНС\n"
+        "- Знание 1С:Бухгалтерия"
+    )
+    honest = "Бухгалтер, 2019 — по наст. время. Веду бухгалтерский и налоговый учёт, сдаю отчётность в ФНС."
+    pasted = "Кассир, 2019 — по наст. время. Работа с кассой.\n" + vacancy.split("\n", 2)[2]
+    ranked = scores(engine, vacancy, {"honest": honest, "pasted": pasted})
+    assert ranked["honest"] > ranked["pasted"] + 20
+
+
+def test_untitled_header_lines_and_conditions_are_not_requirements() -> None:
+    vacancy = (
+        "Registered Nurse — Acute Medical Unit\nCity Hospital NHS Trust\nFull time, £30,000 a year.\n\n"
+        "Essential\n- NMC registration\n- IV medication\n\nDesirable\n- Mentoring student nurses"
+    )
+    items = {item.text: item.weight for item in profile_vacancy(vacancy).items}
+    assert items["NMC registration"] == items["IV medication"] == 1.0
+    assert items["Mentoring student nurses"] < 0.5
+    assert items.get("City Hospital NHS Trust", 0) < 0.5
+    assert not any("30,000" in text or "Full time" in text for text in items)

@@ -50,7 +50,7 @@ from ai_interviewer.engines.heuristic.reading import (
     tokenize,
 )
 from ai_interviewer.engines.heuristic.requirements import text_terms
-from ai_interviewer.engines.heuristic.vacancy import Requirement, VacancyProfile
+from ai_interviewer.engines.heuristic.vacancy import SHINGLE, Requirement, VacancyProfile
 from ai_interviewer.engines.heuristic.vocabulary import (
     CRITERION_TOPICS,
     EXPECTED_YEARS,
@@ -119,8 +119,40 @@ class ResumeProfile:
 
     def quality(self, position: int) -> float:
         """How much a mention at `position` shows: see `CvStructure.quality`; inside stuffing, half."""
+        if self._pasted_starts:
+            index = bisect_right(self._pasted_starts, position)
+            if index and position < self._pasted[index - 1][1]:
+                return 0.0  # the vacancy's own words pasted in are no evidence of anything
         value = self.cv.quality(position)
         return value * STUFFED_FACTOR if self._stuffed and self.in_stuffing(position) else value
+
+    @cached_property
+    def _pasted(self) -> list[tuple[int, int]]:
+        """Lines of the resume that copy the vacancy: most of their word runs occur in it."""
+        shingles = self.vacancy.shingles
+        if not shingles and not self.vacancy.line_words:
+            return []
+        tokens = self.reading.tokens
+        spans: list[tuple[int, int]] = []
+        line_start = 0
+        for index in range(len(tokens) + 1):
+            at_end = index == len(tokens)
+            if at_end or (
+                index > line_start and "\n" in self.text[tokens[index - 1].end : tokens[index].start]
+            ):
+                line = tokens[line_start:index]
+                runs = [tuple(t.text for t in line[i : i + SHINGLE]) for i in range(len(line) - SHINGLE + 1)]
+                copied = (runs and sum(run in shingles for run in runs) >= PASTED_SHARE * len(runs)) or (
+                    tuple(t.text for t in line) in self.vacancy.line_words
+                )
+                if copied:
+                    spans.append((line[0].start, line[-1].end))
+                line_start = index
+        return spans
+
+    @cached_property
+    def _pasted_starts(self) -> list[int]:
+        return [start for start, _ in self._pasted]
 
     @cached_property
     def terms(self) -> ResumeTerms:
@@ -772,6 +804,7 @@ def _criterion_stems(criterion: str) -> list[str]:
 
 
 STUFFED_FACTOR = 0.5  # a term found only inside a stuffed list counts half
+PASTED_SHARE = 0.6  # a resume line with this share of its word runs in the vacancy copies it
 
 
 def resume_terms(profile: ResumeProfile) -> ResumeTerms:

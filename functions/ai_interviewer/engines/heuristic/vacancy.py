@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
-from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence
+from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence, tokenize
 from ai_interviewer.engines.heuristic.requirements import Item, TermList, split_items, text_terms, with_weight
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vocabulary import (
@@ -52,13 +52,16 @@ _HEADINGS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.NICE,
             r"будет\s+плюсом|плюсом\s+будет|желательно|nice\s+to\s+have|bonus|preferred|"
-            r"(?:would\s+be\s+)?a\s+plus|приветствуется|дополнительно",
+            r"(?:would\s+be\s+)?a\s+plus|приветствуется|дополнительно|desirable|desired|"
+            r"preferred\s+(?:qualifications|skills)|good\s+to\s+have",
         ),
         (
             Section.REQUIRED,
             r"требовани\w*|мы\s+ожидаем|ожидаем|что\s+нужно|нам\s+важно|необходим\w*|"
             r"requirements|qualifications|must[\s-]+have|what\s+we\s+expect|you\s+have|"
-            r"what\s+you\s+need|who\s+we\s+are\s+looking\s+for|кого\s+мы\s+ищем|навыки|skills",
+            r"what\s+you\s+need|who\s+we\s+are\s+looking\s+for|кого\s+мы\s+ищем|навыки|skills|"
+            r"essential\w*|about\s+you|what\s+you.ll\s+(?:need|bring)|you.ll\s+need|ideal\s+candidate|"
+            r"what\s+we.re\s+looking\s+for|обязательн\w*|от\s+вас|ваш\s+опыт|мы\s+ждем|мы\s+ждём",
         ),
         (
             Section.TASKS,
@@ -97,6 +100,7 @@ _WEIGHT_BY_SECTION = {
     Section.NICE: 0.4,
 }
 NICE_WEIGHT_LIMIT = 0.5  # requirements weighted at or below this are "nice to have"
+SHINGLE = 4  # words per run when looking for the vacancy's own text in a resume
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,18 @@ class VacancyProfile:
         """Distinct words of five letters or more, for overlap when the vacancy names no known skill."""
         return list(dict.fromkeys(t.text for t in self.reading.tokens if len(t.text) >= 5))
 
+    @cached_property
+    def shingles(self) -> frozenset[tuple[str, ...]]:
+        """Every run of SHINGLE words of the vacancy: a resume line made of them is the vacancy pasted."""
+        words = [t.text for t in self.reading.tokens]
+        return frozenset(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+    @cached_property
+    def line_words(self) -> frozenset[tuple[str, ...]]:
+        """The words of each vacancy line of two words or more: a short line copied whole is pasted too."""
+        lines = (tuple(t.text for t in tokenize(line)) for line in self.text.splitlines())
+        return frozenset(words for words in lines if len(words) >= 2)
+
     @property
     def required(self) -> list[Requirement]:
         return [r for r in self.requirements if r.required]
@@ -248,6 +264,10 @@ class _Sections:
             offset += len(line)
         self._starts = [start for start, _ in found]
         self._sections = [section for _, section in found]
+
+    @property
+    def starts(self) -> list[int]:
+        return self._starts
 
     def at(self, position: int) -> Section:
         """The section of the last heading at or before `position` (NONE before the first heading)."""
@@ -350,6 +370,7 @@ NICE_ITEM_WEIGHT = 0.4
 SOFT_ITEM_WEIGHT = 0.2
 TITLE_ITEM_WEIGHT = 1.0
 TITLE_MAX_LENGTH = 70
+HEADER_ITEM_WEIGHT = 0.3
 MAX_ITEMS = 60
 
 
@@ -358,6 +379,8 @@ def _items(text: str, reading: Reading, sections: _Sections) -> tuple[Item, ...]
     items; "желательно"/"nice to have" before an item in its line makes it nice-to-have."""
     terms = TermList(text_terms(reading))
     found: dict[frozenset[str], Item] = {}
+    # With sections of requirements, the untitled lines are the header: employer, place, hours.
+    headed = any(sections.at(i) in (Section.REQUIRED, Section.NICE) for i in sections.starts)
     offset = 0
     title_seen = False
     for raw in text.splitlines(keepends=True):
@@ -371,9 +394,13 @@ def _items(text: str, reading: Reading, sections: _Sections) -> tuple[Item, ...]
         section = sections.at(start)
         if section in (Section.ABOUT, Section.CONDITIONS):
             continue
+        if _SALARY.search(raw) or any(pattern.search(raw) for pattern, _ in _CONDITIONS):
+            continue  # pay, hours and the work format are conditions, not requirements
         # A short first line is the position's title: the role itself is a must-have.
         is_title = not title_seen and end - start <= TITLE_MAX_LENGTH
         weight = TITLE_ITEM_WEIGHT if is_title else _ITEM_WEIGHT_BY_SECTION[section]
+        if headed and section is Section.NONE and not is_title:
+            weight = HEADER_ITEM_WEIGHT
         title_seen = True
         for split in split_items(text, start, end, weight, terms):
             item = split
