@@ -251,3 +251,56 @@ def test_untitled_header_lines_and_conditions_are_not_requirements() -> None:
     assert items["Mentoring student nurses"] < 0.5
     assert items.get("City Hospital NHS Trust", 0) < 0.5
     assert not any("30,000" in text or "Full time" in text for text in items)
+
+
+@pytest.mark.parametrize(
+    ("draft", "title", "facts"),
+    [
+        (
+            "Ищем медсестру в процедурный кабинет. График 2/2, зарплата 60 000 руб., Москва, м. Сокол. "
+            "Опыт от 1 года, сертификат.",
+            "# Медсестра\n",
+            ["График 2/2", "60 000 руб.", "Москва", "м. Сокол", "Опыт от 1 года", "процедурный кабинет"],
+        ),
+        (
+            "Нужен главный бухгалтер: 1С, НДС, отчётность. ЗП 150 000 ₽, офис в Казани, пятидневка.",
+            "# Главный бухгалтер\n",
+            ["1С", "НДС", "150 000 ₽", "Казани", "Пятидневка"],
+        ),
+        (
+            "Warehouse shift lead, night shifts 4 on 4 off, £14.50/hour, Leeds. "
+            "Lead a team of 20 pickers, WMS.",
+            "# Warehouse shift lead\n",
+            ["4 on 4 off", "£14.50/hour", "Leeds", "20 pickers", "WMS"],
+        ),
+        (
+            "Ищем продавца-консультанта в магазин электроники.",
+            "# Продавец-консультант\n",
+            ["магазин электроники"],
+        ),
+    ],
+)
+def test_build_vacancy_names_any_profession_and_keeps_every_fact(
+    engine: HeuristicEngine, draft: str, title: str, facts: list[str]
+) -> None:
+    language = detect_language(draft)
+    description, _ = engine.write_vacancy(draft, {}, language)
+    assert description.startswith(title), description
+    for fact in facts:
+        assert fact in description, (fact, description)
+    for foreign in ("Docker", "код-ревью", "code review", "разработк", "Specialist", "Специалист"):
+        assert foreign not in description, (foreign, description)
+
+
+def test_tags_of_any_profession_put_the_role_first(engine: HeuristicEngine) -> None:
+    vacancy = (
+        "Structural Engineer (Buildings)\nHartley Associates — Leeds, hybrid\n\nThe role\n"
+        "- Design steel and reinforced-concrete structures to Eurocodes\n- Produce calculations\n\n"
+        "Requirements\n- Chartered or working towards chartership\n- Revit, Tekla\n- Site inspections\n"
+        "- Working knowledge of Eurocodes"
+    )
+    tags, _ = engine.extract_tags(vacancy, Language.EN)
+    assert tags[0] == "Structural Engineer"
+    assert 5 <= len(tags) <= 15, tags
+    assert "Designer" not in tags and "healthcare" not in tags
+    assert "Leeds" not in tags and "hybrid" not in tags

@@ -66,7 +66,8 @@ _HEADINGS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.TASKS,
             r"задачи|обязанности|чем\s+предстоит|что\s+делать|responsibilities|what\s+you.ll\s+do|"
-            r"duties|your\s+role|tasks",
+            r"duties|your\s+role|the\s+role|tasks|what\s+you\s+will\s+do|в\s+ваши\s+задачи\s+входит|"
+            r"функционал|обязанности\s+и\s+задачи",
         ),
         (
             Section.CONDITIONS,
@@ -156,7 +157,7 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], Condition], ...] = tuple(
 _SALARY = re.compile(
     r"(?:(?:от|до|from|up\s+to)\s+)?\d[\d\s ]{2,}(?:\s*[-–—]\s*\d[\d\s ]{2,})?\s*"
     r"(?:₽|руб\w*\.?|р\.|rub|\$|usd|€|eur|"
-    r"тыс\.?\s*(?:руб\w*\.?|₽)?|k\b)|(?:\$|€)\s?\d[\d,\s]{2,}(?:\s*[-–—]\s*(?:\$|€)?\s?\d[\d,\s]{2,})?",
+    r"тыс\.?\s*(?:руб\w*\.?|₽)?|k\b)|(?:\$|€|£)\s?\d[\d,.\s]{1,}(?:\s*[-–—]\s*(?:\$|€|£)?\s?\d[\d,\s]{2,})?",
     re.IGNORECASE,
 )
 
@@ -222,6 +223,21 @@ class VacancyProfile:
             ):
                 return ROLE_BY_KEY[key]
         return self.role
+
+    @property
+    def titled_by_role(self) -> bool:
+        """An IT role of the vocabulary names the position in its first line ("Ищем python-разраба"),
+        not somewhere further on ("design engineer" in a structural engineer's duties)."""
+        if self.effective_role is None:
+            return False
+        first_line = len(self.text.lstrip().split("\n", 1)[0]) + len(self.text) - len(self.text.lstrip())
+        reach = min(first_line, TITLE_REACH)
+        # "Engineer" alone is any trade's ("Structural Engineer"): software only with a software stack.
+        software_stack = self.role_skill is not None or len(self.required) >= MIN_STACK_FOR_ENGINEER
+        return any(
+            mention.start < reach and (role.key != "developer" or software_stack)
+            for role, mention in self.reading.roles
+        )
 
     def title(self, language: Language) -> str:
         """The position's name: "Python-разработчик", "Backend Developer"."""
@@ -371,6 +387,8 @@ SOFT_ITEM_WEIGHT = 0.2
 TITLE_ITEM_WEIGHT = 1.0
 TITLE_MAX_LENGTH = 70
 HEADER_ITEM_WEIGHT = 0.3
+MIN_STACK_FOR_ENGINEER = 2
+TITLE_REACH = 150  # characters: where a position's name is written
 MAX_ITEMS = 60
 
 
