@@ -304,3 +304,31 @@ def test_tags_of_any_profession_put_the_role_first(engine: HeuristicEngine) -> N
     assert 5 <= len(tags) <= 15, tags
     assert "Designer" not in tags and "healthcare" not in tags
     assert "Leeds" not in tags and "hybrid" not in tags
+
+
+def test_an_interview_never_denies_what_the_resume_shows(engine: HeuristicEngine) -> None:
+    vacancy = "Backend developer. Requirements: microservices, Kafka, Python."
+    resume = "Python developer, 2018 - present. Built 30 event-driven services on Kafka."
+    interview, _ = engine.run_interview(vacancy, resume, CRITERIA, Language.EN)
+    answers = " ".join(t.text for t in interview.turns if t.speaker == "candidate")
+    assert "not worked with microservices" not in answers
+    assert "event-driven services" in answers
+
+
+def test_an_interview_outside_software_asks_the_vacancys_requirements_in_russian(
+    engine: HeuristicEngine,
+) -> None:
+    vacancy = (
+        "Медсестра\nТребования:\n- Внутривенные инъекции\n- Забор крови\n- Сертификат «Сестринское дело»"
+    )
+    resume = (
+        "Медсестра процедурного кабинета, 2018 — по настоящее время. Внутривенные инъекции, забор крови. "
+        "Сертификат «Сестринское дело»."
+    )
+    interview, _ = engine.run_interview(vacancy, resume, CRITERIA, Language.RU)
+    questions = " ".join(t.text for t in interview.turns if t.speaker == "interviewer")
+    answers = " ".join(t.text for t in interview.turns if t.speaker == "candidate")
+    assert "внутривенные инъекции" in questions
+    assert "Внутривенные инъекции, забор крови" in answers
+    assert not re.search(r"\b(?:Senior|Junior|Lead|Middle)\b", answers)
+    assert "не подтвердил" not in interview.judgement.summary

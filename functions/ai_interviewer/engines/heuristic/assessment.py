@@ -155,6 +155,15 @@ class ResumeProfile:
         return [start for start, _ in self._pasted]
 
     @cached_property
+    def _synonym_mentions(self) -> dict[str, list[Mention]]:
+        """Skills the resume spells only through a synonym group ("event-driven services")."""
+        found: dict[str, list[Mention]] = {}
+        for key, start, end, _ in text_terms(self.reading):
+            if key.startswith("skill:") and key[6:] not in self.reading.skills:
+                found.setdefault(key[6:], []).append(Mention(start, end))
+        return found
+
+    @cached_property
     def terms(self) -> ResumeTerms:
         return resume_terms(self)
 
@@ -191,9 +200,8 @@ class ResumeProfile:
         cached = self._skill_mentions.get(key)
         if cached is None:
             # Denied or only learned is no mention at all ("Изучаю FastAPI", "No Kafka experience").
-            mentions = [
-                m for m in self.reading.skills.get(key, []) if self.cv.quality(m.start) > QUALITY_LEARNING
-            ]
+            found = self.reading.skills.get(key) or self._synonym_mentions.get(key, [])
+            mentions = [m for m in found if self.cv.quality(m.start) > QUALITY_LEARNING]
             inside = [m for m in mentions if self._in_stuffing(m)] if self._stuffed else []
             outside = [m for m in mentions if not self._in_stuffing(m)] if self._stuffed else list(mentions)
             cached = self._skill_mentions[key] = (outside, inside)

@@ -81,6 +81,8 @@ _ANY_CUE = re.compile(
 _CLAUSE_END = re.compile(r"[.;!?\n,(]|\s+(?:but|но|а|однако|however)\s+|\s[-–—]\s")
 _BULLET_OR_LIST = re.compile(r"[,;/|•·]")
 
+ENTRY_WORDS = 12  # a line of an education or course entry is short
+
 # How much a mention counts by where it is.
 QUALITY_DOING = 1.0
 QUALITY_LISTED = 0.8  # a skills list: claimed, not shown
@@ -161,6 +163,10 @@ class CvStructure:
         if part in (Part.EDUCATION, Part.COURSES, Part.SKILLS):
             if part is Part.EDUCATION and _COURSE_LINE.search(line) and not _STUDIES.search(line):
                 return Part.COURSES
+            return part
+        # Outside those sections only a line of its own says so: a one-line CV that mentions a
+        # certificate or a university is still a CV.
+        if len(line.split()) > ENTRY_WORDS:
             return part
         if _COURSE_LINE.search(line) and not _STUDIES.search(line):
             return Part.COURSES

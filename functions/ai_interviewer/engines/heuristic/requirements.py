@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ai_interviewer.engines.heuristic.morphology import GENERIC_STEMS, STOP_STEMS, stem
 from ai_interviewer.engines.heuristic.reading import Reading, Token
-from ai_interviewer.engines.heuristic.synonyms import SYNONYM_INDEX
+from ai_interviewer.engines.heuristic.synonyms import SYNONYM_GROUPS, SYNONYM_INDEX
 from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
 
 # Weights of a term by kind, before the batch's specificity.
@@ -27,6 +27,7 @@ ROOT_LENGTH = 6  # "разработк"/"разработчик", "оптими�
 _ALTERNATIVE = re.compile(r"\s+(?:или|либо|or)\s+|\s*/\s*(?=[^\d\s])", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"[;•·]|,(?!\d)|[.:](?=\s|$)|\s+(?:и|and)\s+(?=[A-ZА-ЯЁ0-9])|\n")
 _MIN_WORD = 2
+SYNONYM_SKILLS = frozenset(group for group in SYNONYM_GROUPS if group in SKILL_BY_KEY)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def text_terms(reading: Reading, with_words: bool = False) -> list[tuple[str, in
     for group, first, last in SYNONYM_INDEX.find(tokens):
         span_start, span_end = tokens[first].start, tokens[last - 1].end
         if span_start not in covered:
-            covered[span_start] = (f"syn:{group}", span_start, span_end)
+            # A group named after a known skill spells that skill ("event-driven services" = microservices).
+            key = f"skill:{group}" if group in SKILL_BY_KEY else f"syn:{group}"
+            covered[span_start] = (key, span_start, span_end)
     terms: list[tuple[str, int, int, str]] = []
     skip_until = -1
     for token in tokens:
@@ -73,7 +76,7 @@ def text_terms(reading: Reading, with_words: bool = False) -> list[tuple[str, in
         if found is not None:
             key, start, end = found
             terms.append((key, start, end, reading.text[start:end]))
-            if not (with_words and key.startswith("syn:")):
+            if not (with_words and (key.startswith("syn:") or key[6:] in SYNONYM_SKILLS)):
                 skip_until = end
                 continue
         word = _word_key(token)
