@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ai_interviewer.engines.heuristic.assessment import criterion_kind
 from ai_interviewer.engines.heuristic.phrases import capitalised, join_names, pick, required_years_phrase
 from ai_interviewer.engines.heuristic.profession import Draft, read_draft
 from ai_interviewer.engines.heuristic.requirements import text_terms
@@ -17,7 +18,7 @@ from ai_interviewer.engines.heuristic.vocabulary import (
     Skill,
 )
 from ai_interviewer.language import Language
-from ai_interviewer.scoring import DEFAULT_WEIGHTS
+from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights
 
 # What a skill of each category asks of the candidate / gives to do, by language.
 _REQUIREMENT_BY_CATEGORY: dict[Category, tuple[str, str]] = {
@@ -122,7 +123,7 @@ _SENIORITY_LABEL = {
 
 
 def write_vacancy(profile: VacancyProfile, weights: dict[str, float], language: Language) -> str:
-    weights = {k: v for k, v in (weights or DEFAULT_WEIGHTS).items() if v > 0} or dict(DEFAULT_WEIGHTS)
+    weights = effective_weights(weights) or effective_weights(None)
     draft = read_draft(profile.text, skill_spellings(profile))
     if draft.profession and not profile.titled_by_role:
         return _write_for_profession(profile, draft, weights, language)
@@ -241,8 +242,10 @@ def _requirements(
 def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of criterion
     criterion: str, profile: VacancyProfile, skills: list[Skill], language: Language
 ) -> list[str]:
+    # The same reading of a criterion's name as the ranking's ("tech_stack" is technical skills).
+    kind = criterion_kind(criterion)
     words = criterion.split("_")
-    if criterion == "technical_skills" or "technical" in words or "skills" in words:
+    if kind == "technical_skills":
         if not skills:
             if _is_technical(profile):
                 return [pick(language, "Знание технологий стека команды", "Knowledge of the team's stack")]
@@ -257,7 +260,7 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
             pick(language, *_REQUIREMENT_BY_CATEGORY[s.category]).format(name=s.label(language))
             for s in skills
         ]
-    if criterion == "experience" or "experience" in words:
+    if kind == "experience":
         years = (
             profile.years
             if profile.years is not None
@@ -273,12 +276,12 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
         return [
             pick(language, f"Опыт коммерческой разработки {wanted}", f"{wanted} of commercial experience")
         ]
-    if "domain" in words or "industry" in words:
+    if kind == "domain":
         if profile.domains:
             domain = profile.domains[0]
             return [pick(language, f"Опыт в области: {domain.name_ru}", f"Experience in {domain.name_en}")]
         return [pick(language, "Интерес к предметной области продукта", "Interest in the product's domain")]
-    for key in (criterion, *words):
+    for key in (criterion, kind, *words):
         if key in _CRITERION_REQUIREMENT:
             return [pick(language, *_CRITERION_REQUIREMENT[key])]
         if key in SOFT_BY_KEY:
