@@ -49,7 +49,7 @@ from ai_interviewer.engines.heuristic.reading import (
     soft_evidence,
     tokenize,
 )
-from ai_interviewer.engines.heuristic.requirements import text_terms
+from ai_interviewer.engines.heuristic.requirements import root_key, text_terms
 from ai_interviewer.engines.heuristic.vacancy import SHINGLE, Requirement, VacancyProfile
 from ai_interviewer.engines.heuristic.vocabulary import (
     CRITERION_TOPICS,
@@ -130,24 +130,25 @@ class ResumeProfile:
     def _pasted(self) -> list[tuple[int, int]]:
         """Lines of the resume that copy the vacancy: most of their word runs occur in it."""
         shingles = self.vacancy.shingles
-        if not shingles and not self.vacancy.line_words:
+        lines = self.vacancy.line_words
+        if not shingles and not lines:
             return []
-        tokens = self.reading.tokens
+        words = [t.text for t in self.reading.tokens]
         spans: list[tuple[int, int]] = []
-        line_start = 0
-        for index in range(len(tokens) + 1):
-            at_end = index == len(tokens)
-            if at_end or (
-                index > line_start and "\n" in self.text[tokens[index - 1].end : tokens[index].start]
-            ):
-                line = tokens[line_start:index]
-                runs = [tuple(t.text for t in line[i : i + SHINGLE]) for i in range(len(line) - SHINGLE + 1)]
-                copied = (runs and sum(run in shingles for run in runs) >= PASTED_SHARE * len(runs)) or (
-                    tuple(t.text for t in line) in self.vacancy.line_words
-                )
-                if copied:
-                    spans.append((line[0].start, line[-1].end))
-                line_start = index
+        for line in self.cv.lines:
+            first = bisect_left(self._token_starts, line.start)
+            last = bisect_left(self._token_starts, line.end)
+            if first == last:
+                continue
+            line_words = words[first:last]
+            runs = len(line_words) - SHINGLE + 1
+            copied = tuple(line_words) in lines or (
+                runs > 0
+                and sum(tuple(line_words[i : i + SHINGLE]) in shingles for i in range(runs))
+                >= PASTED_SHARE * runs
+            )
+            if copied:
+                spans.append((line.start, line.end))
         return spans
 
     @cached_property
@@ -817,9 +818,23 @@ PASTED_SHARE = 0.6  # a resume line with this share of its word runs in the vaca
 
 def resume_terms(profile: ResumeProfile) -> ResumeTerms:
     """The resume's terms, each with how well it is shown where it occurs."""
+    wanted = profile.vacancy.wanted_keys
+    # Only what the vacancy asks for (and every skill, for family stand-ins) is ever looked up.
+    terms = [
+        term
+        for term in text_terms(profile.reading, with_words=True)
+        if term[0] in wanted or term[0].startswith("skill:") or root_key(term[0]) in wanted
+    ]
+    qualities = profile.cv.qualities([start for _, start, _, _ in terms])
+    pasted = profile._pasted
+    if pasted or profile._stuffed:
+        qualities = [
+            profile.quality(start) if (pasted or profile.in_stuffing(start)) else value
+            for (_, start, _, _), value in zip(terms, qualities, strict=True)
+        ]
     return ResumeTerms(
-        (key, start, end, label, profile.quality(start))
-        for key, start, end, label in text_terms(profile.reading, with_words=True)
+        (key, start, end, label, value)
+        for (key, start, end, label), value in zip(terms, qualities, strict=True)
     )
 
 

@@ -74,7 +74,8 @@ _NEGATION_AFTER = re.compile(r"(?<![\w-])(?:нет|отсутствует|не\s
 # "без простоя", "without downtime" deny only their object: the rest of the clause is still done.
 _NARROW_NEGATION = re.compile(r"^(?:without|без)$")
 _ANY_CUE = re.compile(
-    r"no|not|never|without|lack|none|не|нет|без|отсутств|изуч|осва|уч|курс|course|learn|stud|bootcamp|tutorial"
+    r"\b(?:no|not|never|without|lack|none|не|нет|без|отсутств|изуч|осва|осво|учу|учусь|курс|прош|onlin|"
+    r"онлайн|самост|cours|learn|stud|self|bootcamp|tutorial|currently|в\s+процессе)"
 )
 # The content patterns above are lower case and searched in lower-cased text: without IGNORECASE the
 # regex engine skips ahead by literal prefixes, several times faster on Cyrillic.
@@ -89,6 +90,16 @@ QUALITY_LISTED = 0.8  # a skills list: claimed, not shown
 QUALITY_EDUCATION = 0.5
 QUALITY_LEARNING = 0.3
 QUALITY_NEGATED = 0.0
+
+
+_PART_QUALITY = {
+    Part.NONE: QUALITY_DOING,
+    Part.WORK: QUALITY_DOING,
+    Part.ABOUT: QUALITY_DOING,
+    Part.EDUCATION: QUALITY_EDUCATION,
+    Part.COURSES: QUALITY_LEARNING,
+    Part.SKILLS: QUALITY_LISTED,
+}
 
 
 @dataclass(frozen=True)
@@ -218,20 +229,34 @@ class CvStructure:
     def quality(self, position: int) -> float:
         """How much a mention at `position` counts: work 1, a skills list 0.8, studies 0.5, learning 0.3,
         denied 0."""
+        if not self._spans:
+            return _PART_QUALITY[self.part_at(position)]
         index = bisect_right(self._span_starts, position)
         # Spans do not nest beyond one sentence: the nearest two starts settle it.
         for candidate in range(index - 1, max(-1, index - 3), -1):
             start, end, value = self._spans[candidate]
             if start <= position < end:
                 return value
-        part = self.part_at(position)
-        if part is Part.EDUCATION:
-            return QUALITY_EDUCATION
-        if part is Part.COURSES:
-            return QUALITY_LEARNING
-        if part is Part.SKILLS:
-            return QUALITY_LISTED
-        return QUALITY_DOING
+        return _PART_QUALITY[self.part_at(position)]
+
+    def qualities(self, positions: list[int]) -> list[float]:
+        """`quality` of each of `positions` (in ascending order), in one sweep over lines and spans."""
+        result: list[float] = []
+        lines, spans = self.lines, self._spans
+        line_index, span_index = -1, 0
+        open_spans: list[tuple[int, int, float]] = []
+        for position in positions:
+            while line_index + 1 < len(lines) and lines[line_index + 1].start <= position:
+                line_index += 1
+            while span_index < len(spans) and spans[span_index][0] <= position:
+                open_spans.append(spans[span_index])
+                span_index += 1
+            open_spans = [span for span in open_spans if span[1] > position]
+            if open_spans:
+                result.append(open_spans[-1][2])
+            else:
+                result.append(_PART_QUALITY[lines[line_index].part] if line_index >= 0 else QUALITY_DOING)
+        return result
 
     def work_lines(self) -> list[str]:
         """Lines that may hold work periods: everything but education and courses."""

@@ -11,7 +11,14 @@ from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
 from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence, tokenize
-from ai_interviewer.engines.heuristic.requirements import Item, TermList, split_items, text_terms, with_weight
+from ai_interviewer.engines.heuristic.requirements import (
+    Item,
+    TermList,
+    root_key,
+    split_items,
+    text_terms,
+    with_weight,
+)
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
@@ -181,6 +188,12 @@ class VacancyProfile:
     def long_words(self) -> list[str]:
         """Distinct words of five letters or more, for overlap when the vacancy names no known skill."""
         return list(dict.fromkeys(t.text for t in self.reading.tokens if len(t.text) >= 5))
+
+    @cached_property
+    def wanted_keys(self) -> frozenset[str]:
+        """Every term key the requirements ask for, with the looser root keys they may meet by."""
+        keys = {t.key for item in self.items for t in item.terms}
+        return frozenset(keys | {root for root in map(root_key, keys) if root is not None})
 
     @cached_property
     def shingles(self) -> frozenset[tuple[str, ...]]:
