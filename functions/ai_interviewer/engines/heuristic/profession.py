@@ -160,12 +160,13 @@ def read_draft(text: str, skill_words: set[str]) -> Draft:
         if not sentence:
             continue
         pieces = [p.strip(" :") for p in re.split(r",\s+(?![^()]*\))", sentence) if p.strip(" :")]
-        kinds = [_kind(p, skill_words) for p in pieces]
-        # An unknown piece among conditions is a condition too ("Москва, м. Сокол").
+        original = [_kind(p, skill_words) for p in pieces]
+        # An unknown piece among conditions is a condition too ("Москва, м. Сокол"), among requirements
+        # a requirement ("1С, НДС, отчётность").
+        kinds = original
         for kind in ("condition", "requirement"):
             if kind in kinds:
                 kinds = [kind if k == "other" else k for k in kinds]
-        original = [_kind(p, skill_words) for p in pieces]
         previous_unknown = False
         for piece, kind, was in zip(pieces, kinds, original, strict=True):
             bucket = _bucket(draft, kind)
