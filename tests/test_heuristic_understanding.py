@@ -13,6 +13,7 @@ import pytest
 from ai_interviewer.engines.heuristic import HeuristicEngine
 from ai_interviewer.engines.heuristic.cv import CvStructure, Part
 from ai_interviewer.engines.heuristic.experience import resume_years
+from ai_interviewer.engines.heuristic.matching import Specificity
 from ai_interviewer.engines.heuristic.reading import read
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.language import Language, detect_language
@@ -332,3 +333,11 @@ def test_an_interview_outside_software_asks_the_vacancys_requirements_in_russian
     assert "Внутривенные инъекции, забор крови" in answers
     assert not re.search(r"\b(?:Senior|Junior|Lead|Middle)\b", answers)
     assert "не подтвердил" not in interview.judgement.summary
+
+
+def test_a_word_every_resume_has_weighs_less_than_a_rare_one() -> None:
+    documents = [{"common", "rare"}, {"common"}, {"common"}, {"common"}, {"common"}]
+    specificity = Specificity(documents)
+    assert specificity.factor("common") < specificity.factor("rare") < specificity.factor("absent") == 1.0
+    assert Specificity(list(reversed(documents))).factor("rare") == specificity.factor("rare")
+    assert Specificity(documents[:2]).factor("common") == 1.0  # too few resumes to tell
