@@ -11,11 +11,22 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from itertools import accumulate
 
 from ai_interviewer.engines.base import ResumeAssessment
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, QUALITY_NEGATED, cv_structure
 from ai_interviewer.engines.heuristic.experience import experience_evidence, resume_years
+from ai_interviewer.engines.heuristic.matching import (
+    SINGLE,
+    ItemMatch,
+    ResumeTerms,
+    Specificity,
+    coverage,
+    match_item,
+)
+from ai_interviewer.engines.heuristic.messages import CANDIDATE_BY_LEVEL, say
 from ai_interviewer.engines.heuristic.phrases import (
     about_years_phrase,
     capitalised,
@@ -25,6 +36,7 @@ from ai_interviewer.engines.heuristic.phrases import (
     required_years_phrase,
     years_phrase,
 )
+from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import (
     SKILL_INDEX,
     Mention,
@@ -37,7 +49,8 @@ from ai_interviewer.engines.heuristic.reading import (
     soft_evidence,
     tokenize,
 )
-from ai_interviewer.engines.heuristic.vacancy import Requirement, VacancyProfile
+from ai_interviewer.engines.heuristic.requirements import root_key, text_terms
+from ai_interviewer.engines.heuristic.vacancy import SHINGLE, Requirement, VacancyProfile
 from ai_interviewer.engines.heuristic.vocabulary import (
     CRITERION_TOPICS,
     EXPECTED_YEARS,
@@ -80,11 +93,20 @@ class SkillEvidence:
 class ResumeProfile:
     """One resume read once after screening; criterion judgements are computed from it on demand."""
 
-    def __init__(self, text: str, vacancy: VacancyProfile) -> None:
-        self.screened: ScreenedText = screen(text)
+    def __init__(
+        self,
+        text: str,
+        vacancy: VacancyProfile,
+        specificity: Specificity = SINGLE,
+        today: date | None = None,
+    ) -> None:
+        self.screened: ScreenedText = screen(text, vacancy_text=vacancy.text)
         self.vacancy = vacancy
         self.text = self.screened.text
         self.reading: Reading = read(self.text)
+        self.specificity = specificity
+        self.today = today
+        self.cv = cv_structure(self.text)
         self._stuffed = self.screened.stuffed_spans
         # Stuffed spans by start, with the furthest end reached so far: a bisection answers whether a
         # position is inside one (a scan of every span for every mention was quadratic on long texts).
@@ -94,6 +116,62 @@ class ResumeProfile:
         self._skill_mentions: dict[str, tuple[list[Mention], list[Mention]]] = {}
         self._soft_mentions: dict[str, list[Mention]] = {}
         self._token_starts = [t.start for t in self.reading.tokens]
+
+    def quality(self, position: int) -> float:
+        """How much a mention at `position` shows: see `CvStructure.quality`; inside stuffing, half."""
+        if self._pasted_starts:
+            index = bisect_right(self._pasted_starts, position)
+            if index and position < self._pasted[index - 1][1]:
+                return 0.0  # the vacancy's own words pasted in are no evidence of anything
+        value = self.cv.quality(position)
+        return value * STUFFED_FACTOR if self._stuffed and self.in_stuffing(position) else value
+
+    @cached_property
+    def _pasted(self) -> list[tuple[int, int]]:
+        """Lines of the resume that copy the vacancy: most of their word runs occur in it."""
+        shingles = self.vacancy.shingles
+        lines = self.vacancy.line_words
+        if not shingles and not lines:
+            return []
+        words = [t.text for t in self.reading.tokens]
+        spans: list[tuple[int, int]] = []
+        for line in self.cv.lines:
+            first = bisect_left(self._token_starts, line.start)
+            last = bisect_left(self._token_starts, line.end)
+            if first == last:
+                continue
+            line_words = words[first:last]
+            runs = len(line_words) - SHINGLE + 1
+            copied = tuple(line_words) in lines or (
+                runs > 0
+                and sum(tuple(line_words[i : i + SHINGLE]) in shingles for i in range(runs))
+                >= PASTED_SHARE * runs
+            )
+            if copied:
+                spans.append((line.start, line.end))
+        return spans
+
+    @cached_property
+    def _pasted_starts(self) -> list[int]:
+        return [start for start, _ in self._pasted]
+
+    @cached_property
+    def _synonym_mentions(self) -> dict[str, list[Mention]]:
+        """Skills the resume spells only through a synonym group ("event-driven services")."""
+        found: dict[str, list[Mention]] = {}
+        for key, start, end, _ in text_terms(self.reading):
+            if key.startswith("skill:") and key[6:] not in self.reading.skills:
+                found.setdefault(key[6:], []).append(Mention(start, end))
+        return found
+
+    @cached_property
+    def terms(self) -> ResumeTerms:
+        return resume_terms(self)
+
+    @cached_property
+    def matches(self) -> list[ItemMatch]:
+        """Each of the vacancy's requirement items matched to this resume, in the vacancy's order."""
+        return [match_item(item, self.terms, self.specificity) for item in self.vacancy.items]
 
     # -- facts -------------------------------------------------------------------------------------
 
@@ -122,7 +200,9 @@ class ResumeProfile:
         """(contextual mentions, mentions inside stuffed lists) of one skill."""
         cached = self._skill_mentions.get(key)
         if cached is None:
-            mentions = self.reading.skills.get(key, [])
+            # Denied or only learned is no mention at all ("Изучаю FastAPI", "No Kafka experience").
+            found = self.reading.skills.get(key) or self._synonym_mentions.get(key, [])
+            mentions = [m for m in found if self.cv.quality(m.start) > QUALITY_LEARNING]
             inside = [m for m in mentions if self._in_stuffing(m)] if self._stuffed else []
             outside = [m for m in mentions if not self._in_stuffing(m)] if self._stuffed else list(mentions)
             cached = self._skill_mentions[key] = (outside, inside)
@@ -149,11 +229,11 @@ class ResumeProfile:
 
     @cached_property
     def coverage(self) -> float:
-        """Weighted share of the vacancy's skills the resume shows, 0..1 (word overlap without skills)."""
-        total = sum(e.requirement.weight for e in self.evidence)
-        if total <= 0:
+        """Weighted share of the vacancy's requirements the resume shows, 0..1 (word overlap when the
+        vacancy yields no requirement)."""
+        if not self.matches:
             return self.word_overlap
-        return sum(e.requirement.weight * e.credit for e in self.evidence) / total
+        return coverage(self.matches)
 
     @cached_property
     def word_overlap(self) -> float:
@@ -175,7 +255,7 @@ class ResumeProfile:
     @cached_property
     def stated_years(self) -> float:
         """Years the resume states or its work periods add up to (0 when it says nothing)."""
-        return resume_years(self.contextual_text)
+        return resume_years(self.contextual_text, self.today)
 
     @cached_property
     def years_stated(self) -> bool:
@@ -190,7 +270,11 @@ class ResumeProfile:
         """Contextual mentions of the vacancy's domains (a domain word in a stuffed list is no experience)."""
         found: dict[str, list[Mention]] = {}
         for domain in self.vacancy.domains:
-            mentions = [m for m in self.reading.domains.get(domain.key, []) if not self._in_stuffing(m)]
+            mentions = [
+                m
+                for m in self.reading.domains.get(domain.key, [])
+                if not self._in_stuffing(m) and self.cv.quality(m.start) > QUALITY_LEARNING
+            ]
             if mentions:
                 found[domain.key] = mentions
         return found
@@ -243,65 +327,71 @@ class ResumeProfile:
         return CriterionJudgement(score=max(0, min(10, score)), reason=one_line(reason))
 
     def technical_score(self) -> int:
-        return round(10 * self.coverage)
+        return round(10 * min(1.0, self.coverage / POLICY.full_coverage))
+
+    @cached_property
+    def key_matches(self) -> list[ItemMatch]:
+        """The must-have requirements (all of them when the vacancy marks none as must-have)."""
+        must = [m for m in self.matches if m.item.weight >= POLICY.must_weight]
+        return must or list(self.matches)
+
+    def met(self) -> list[ItemMatch]:
+        return [m for m in self.key_matches if m.credit >= POLICY.met_credit]
+
+    def partly_met(self) -> list[ItemMatch]:
+        return [m for m in self.key_matches if POLICY.partial_credit <= m.credit < POLICY.met_credit]
+
+    def unmet(self) -> list[ItemMatch]:
+        return [m for m in self.key_matches if m.credit < POLICY.partial_credit]
+
+    def evidence_quote(self, found: Sequence[ItemMatch]) -> str:
+        """The resume's sentence behind the best-met requirement, quoted."""
+        best = max(found, key=lambda m: (m.credit * m.item.weight, -m.item.start))
+        assert best.evidence is not None
+        return quote(snippet(self.text, Mention(best.evidence.start, best.evidence.end)))
 
     def _technical(self, language: Language) -> tuple[int, str]:
         score = self.technical_score()
-        required = [e for e in self.evidence if e.requirement.required] or self.evidence
-        if not required:
-            overlap = round(self.word_overlap * 100)
-            return score, pick(
-                language,
-                f"В вакансии нет распознанных навыков; совпадение по словам вакансии {overlap}%",
-                f"No known skills in the vacancy; {overlap}% of its words are in the resume",
-            )
-        found = [e for e in required if e.credit == FULL]
-        listed = [e for e in required if e.listed_only]
-        missing = [e.skill.label(language) for e in required if e.credit == ABSENT]
+        if not self.matches:
+            return score, say(language, "tech_no_requirements", share=round(self.word_overlap * 100))
+        total = len(self.key_matches)
+        found = self.met()
         parts: list[str] = []
         if found:
-            evidence = quote(snippet(self.text, self.best_skill_mention(found)))
             parts.append(
-                pick(
+                say(
                     language,
-                    f"Совпадает {len(found)} из {len(required)} ключевых навыков "
-                    f"({join_names([e.skill.label(language) for e in found], language)}): "
-                    f"{evidence}",
-                    f"Matches {len(found)} of {len(required)} key skills "
-                    f"({join_names([e.skill.label(language) for e in found], language)}): "
-                    f"{evidence}",
+                    "tech_found",
+                    found=len(found),
+                    total=total,
+                    names=join_names([requirement_name(m, inline=True) for m in found[:4]], language),
+                    quote=self.evidence_quote(found),
                 )
             )
         else:
+            parts.append(say(language, "tech_none", total=total))
+        partly = self.partly_met()
+        if partly:
             parts.append(
-                pick(
+                say(
                     language,
-                    f"Нет подтверждённых ключевых навыков из {len(required)} требуемых",
-                    f"None of the {len(required)} key skills is shown in context",
+                    "tech_partial",
+                    names=join_names(
+                        [
+                            requirement_name(m, inline=True) + (f" ({m.related})" if m.related else "")
+                            for m in partly[:3]
+                        ],
+                        language,
+                    ),
                 )
             )
-        if listed:
-            listed_names = join_names([e.skill.label(language) for e in listed], language)
-            parts.append(
-                pick(
-                    language,
-                    f"только списком без контекста: {listed_names}",
-                    f"listed without context only: {listed_names}",
-                )
-            )
-        related = [e for e in required if e.related is not None and e.credit != FULL]
-        if related:
-            names = join_names(
-                [f"{e.skill.label(language)} ({e.related.label(language)})" for e in related if e.related],
-                language,
-            )
-            parts.append(pick(language, f"только смежный опыт: {names}", f"related experience only: {names}"))
+        missing = self.unmet()
         if missing:
             parts.append(
-                pick(
+                say(
                     language,
-                    f"нет: {join_names(missing, language)}",
-                    f"missing: {join_names(missing, language)}",
+                    "tech_missing",
+                    names=join_names([requirement_name(m, inline=True) for m in missing[:4]], language),
                 )
             )
         return score, "; ".join(parts)
@@ -447,6 +537,8 @@ class ResumeProfile:
                 f"«{label}»: {quote(snippet(self.contextual_text, mentions[0]))}",
                 f"'{label}': {quote(snippet(self.contextual_text, mentions[0]))}",
             )
+        if self._denies(stems):
+            return 1, say(language, "criterion_denied", label=label)
         score = max(1, round(self.technical_score() * 0.4))  # below any direct evidence
         return score, pick(
             language,
@@ -456,6 +548,14 @@ class ResumeProfile:
             f"({round(self.coverage * 100)}%)",
         )
 
+    def _denies(self, stems: Sequence[str]) -> bool:
+        """The resume says it lacks this («Руководящего опыта нет», "no leadership experience")."""
+        return any(
+            token.text.startswith(stem) and self.cv.quality(token.start) == QUALITY_NEGATED
+            for token in self.reading.tokens
+            for stem in stems
+        )
+
     def _stem_mentions(self, stems: Sequence[str]) -> list[Mention]:
         """One mention per distinct stem found at the start of a word of the contextual text."""
         if not stems:
@@ -463,6 +563,8 @@ class ResumeProfile:
         seen: set[str] = set()
         mentions: list[Mention] = []
         for token in tokenize(self.contextual_text):
+            if self.cv.quality(token.start) <= QUALITY_LEARNING:
+                continue  # «Руководящего опыта нет», "learning to lead" show nothing
             for stem in stems:
                 if stem not in seen and token.text.startswith(stem):
                     seen.add(stem)
@@ -505,163 +607,139 @@ class ResumeProfile:
     def fit(self) -> float:
         """Overall fit 0..1 for the summary's verdict."""
         expected = max(self.vacancy.expected_years, 0.5)
-        return 0.6 * self.coverage + 0.4 * min(1.0, self.years / expected) * self.relevance()
+        skills = min(1.0, self.coverage / POLICY.full_coverage)
+        return 0.6 * skills + 0.4 * min(1.0, self.years / expected) * self.relevance()
 
     def pros(self, language: Language) -> list[str]:
-        pros: list[str] = []
-        for item in self.evidence:
-            if item.credit == FULL and len(pros) < 5:
-                pros.append(
-                    pick(
-                        language,
-                        f"Опыт с {item.skill.label(language)}",
-                        f"Experience with {item.skill.label(language)}",
-                    )
-                )
+        pros = [
+            say(language, "pro_shown", name=requirement_name(m, inline=True))
+            for m in sorted(self.met(), key=lambda m: (-m.item.weight * m.credit, m.item.start))[
+                : POLICY.max_listed
+            ]
+        ]
         if self.years_stated and self.years >= self.vacancy.expected_years and self.coverage >= 0.3:
             required = required_years_phrase(self.vacancy.expected_years, language)
             wanted_ru, wanted_en = self._years_wanted()
+            years = about_years_phrase(self.years, language)
             pros.append(
-                pick(
+                say(
                     language,
-                    f"Опыт {about_years_phrase(self.years, language)} ({wanted_ru} {required})",
-                    f"{capitalised(about_years_phrase(self.years, language))} of experience"
-                    f" ({required} {wanted_en})",
+                    "pro_years",
+                    years=years if language is Language.RU else capitalised(years),
+                    wanted=wanted_ru if language is Language.RU else wanted_en,
+                    required=required,
                 )
             )
         for key in self.shared_domains[:1]:
             domain = next(d for d in self.vacancy.domains if d.key == key)
             pros.append(
-                pick(language, f"Опыт в области: {domain.name_ru}", f"{domain.name_en} domain experience")
+                say(
+                    language, "pro_domain", name=domain.name_ru if language is Language.RU else domain.name_en
+                )
             )
         for soft in self.vacancy.soft_skills:
             if self.soft_mentions(soft.key):
-                pros.append(pick(language, f"Подтверждённый навык: {soft.name_ru}", f"Shows {soft.name_en}"))
+                pros.append(
+                    say(language, "pro_soft", name=soft.name_ru if language is Language.RU else soft.name_en)
+                )
         return pros
 
     def cons(self, language: Language) -> list[str]:
         cons: list[str] = []
-        for item in self.evidence:
-            if not item.requirement.required or len(cons) >= 5:
-                continue
-            name = item.skill.label(language)
-            if item.credit == ABSENT:
-                cons.append(pick(language, f"Нет опыта с {name}", f"No experience with {name}"))
-            elif item.listed_only:
-                cons.append(
-                    pick(
-                        language,
-                        f"{name} указан только списком, без опыта",
-                        f"{name} only listed, no experience",
-                    )
-                )
-            elif item.related is not None:
-                cons.append(
-                    pick(
-                        language,
-                        f"{name}: только смежный опыт ({item.related.label(language)})",
-                        f"{name}: related experience only ({item.related.label(language)})",
-                    )
-                )
+        short = [m for m in self.key_matches if m.credit < POLICY.met_credit]
+        # Missing first, then stand-ins (a related skill), then partly shown.
+        for match in sorted(
+            short, key=lambda m: (m.credit >= POLICY.partial_credit and not m.related, m.credit, m.item.start)
+        )[: POLICY.max_listed]:
+            name = requirement_name(match, inline=True)
+            cons.append(say(language, self._shortfall(match), name=name, related=match.related))
         expected = self.vacancy.expected_years
         if not self.years_stated:
-            cons.append(pick(language, "Стаж работы не указан", "Length of experience not stated"))
+            cons.append(say(language, "con_no_years"))
         elif self.years + 0.25 < expected:
             cons.append(
-                pick(
+                say(
                     language,
-                    f"Опыт меньше требуемого: {years_phrase(self.years, language)}"
-                    f" при требуемых {required_years_phrase(expected, language)}",
-                    f"Less experience than required: {years_phrase(self.years, language)}"
-                    f" vs {required_years_phrase(expected, language)}",
+                    "con_few_years",
+                    years=years_phrase(self.years, language),
+                    required=required_years_phrase(expected, language),
                 )
             )
         if self.vacancy.domains and not self.shared_domains:
+            domain = self.vacancy.domains[0]
             cons.append(
-                pick(
+                say(
                     language,
-                    f"Нет опыта в области: {self.vacancy.domains[0].name_ru}",
-                    f"No {self.vacancy.domains[0].name_en} experience",
+                    "con_no_domain",
+                    name=domain.name_ru if language is Language.RU else domain.name_en,
                 )
             )
         if "prompt_injection" in self.screened.flags:
-            cons.append(
-                pick(
-                    language,
-                    "Резюме содержит инструкции для ИИ-оценщика (проигнорированы)",
-                    "The resume contains instructions for an AI screener (ignored)",
-                )
-            )
+            cons.append(say(language, "con_injection"))
         if "keyword_stuffing" in self.screened.flags:
-            cons.append(
-                pick(
-                    language,
-                    "Повторяющийся список ключевых слов без контекста (учтён однократно)",
-                    "A repeated keyword list with no context (counted once)",
-                )
-            )
+            cons.append(say(language, "con_stuffing"))
+        if not cons and self.fit() < POLICY.strong_fit:
+            cons.append(say(language, "con_weak_match"))
         return cons
+
+    def _shortfall(self, match: ItemMatch) -> str:
+        """Which con names a requirement not met: missing, only learned, only listed, related, partly."""
+        if match.related:
+            return "con_related"
+        shown = [self.terms.best.get(t.key) for t in match.item.terms]
+        qualities = [s.quality for s in shown if s is not None]
+        if qualities and 0 < max(qualities) <= QUALITY_LEARNING:
+            return "con_learning"
+        if match.credit >= POLICY.partial_credit:
+            return "con_partial"
+        if qualities and self._stuffed and any(s is not None and self.in_stuffing(s.start) for s in shown):
+            return "con_listed"
+        return "con_missing"
 
     def summary(self, language: Language) -> str:
         fit = self.fit()
-        required = [e for e in self.evidence if e.requirement.required]
-        found = [e.skill.label(language) for e in required if e.credit == FULL]
-        missing = [e.skill.label(language) for e in required if e.credit != FULL]
-        level = f"{self.seniority.value.capitalize()} " if self.seniority else ""
-        candidate = capitalised(pick(language, f"{level}кандидат", f"{level}candidate"))
-        if fit >= 0.75:
-            verdict = pick(language, "Хорошо соответствует вакансии", "A strong match for the vacancy")
-        elif fit >= 0.45:
-            verdict = pick(language, "Частично соответствует вакансии", "A partial match for the vacancy")
+        if fit >= POLICY.strong_fit:
+            sentences = [say(language, "verdict_strong")]
+        elif fit >= POLICY.partial_fit:
+            sentences = [say(language, "verdict_partial")]
         else:
-            verdict = pick(language, "Слабо соответствует вакансии", "A weak match for the vacancy")
-        sentences = [verdict + "."]
-        experience = (
-            pick(
+            sentences = [say(language, "verdict_weak")]
+        candidate = CANDIDATE_BY_LEVEL[language][self.seniority]
+        head = (
+            say(
                 language,
-                f"опыт {about_years_phrase(self.years, language)}",
-                f"{about_years_phrase(self.years, language)} of experience",
+                "candidate_years",
+                candidate=candidate,
+                years=about_years_phrase(self.years, language),
             )
             if self.years_stated
-            else pick(language, "стаж не указан", "no stated length of experience")
+            else say(language, "candidate_no_years", candidate=candidate)
         )
-        if required:
+        found = self.met()
+        if self.matches and found:
+            names = join_names([requirement_name(m, inline=True) for m in found[:4]], language)
             sentences.append(
-                pick(
+                say(
                     language,
-                    f"{candidate}, {experience}; совпадает {len(found)} из {len(required)} "
-                    "ключевых требований" + (f" ({join_names(found, language)})" if found else "") + ".",
-                    f"{candidate} with {experience}; meets {len(found)} of {len(required)} key requirements"
-                    + (f" ({join_names(found, language)})" if found else "")
-                    + ".",
+                    "meets",
+                    head=head,
+                    found=len(found),
+                    total=len(self.key_matches),
+                    names=f" ({names})",
                 )
             )
+        elif self.matches:
+            sentences.append(say(language, "meets_none", head=head))
         else:
-            sentences.append(pick(language, f"{candidate}, {experience}.", f"{candidate} with {experience}."))
+            sentences.append(say(language, "head_only", head=head))
+        missing = [m for m in self.key_matches if m.credit < POLICY.met_credit]
         if missing:
-            sentences.append(
-                pick(
-                    language,
-                    f"Не хватает: {join_names(missing, language)}.",
-                    f"Missing: {join_names(missing, language)}.",
-                )
-            )
+            names = join_names([requirement_name(m, inline=True) for m in missing[:4]], language)
+            sentences.append(say(language, "missing_sentence", names=names))
         if "prompt_injection" in self.screened.flags:
-            sentences.append(
-                pick(
-                    language,
-                    "Инструкции для ИИ в тексте резюме проигнорированы.",
-                    "Instructions aimed at an AI screener in the resume were ignored.",
-                )
-            )
+            sentences.append(say(language, "injection_sentence"))
         if "keyword_stuffing" in self.screened.flags:
-            sentences.append(
-                pick(
-                    language,
-                    "Повторяющиеся ключевые слова учтены однократно.",
-                    "Repeated keywords were counted once.",
-                )
-            )
+            sentences.append(say(language, "stuffing_sentence"))
         return " ".join(sentences)
 
     def assess(self, criteria: Sequence[str], language: Language) -> ResumeAssessment:
@@ -732,3 +810,52 @@ def _criterion_stems(criterion: str) -> list[str]:
             if stem and stem not in stems:
                 stems.append(stem[:8])
     return stems
+
+
+STUFFED_FACTOR = 0.5  # a term found only inside a stuffed list counts half
+PASTED_SHARE = 0.6  # a resume line with this share of its word runs in the vacancy copies it
+
+
+def resume_terms(profile: ResumeProfile) -> ResumeTerms:
+    """The resume's terms, each with how well it is shown where it occurs."""
+    wanted = profile.vacancy.wanted_keys
+    # Only what the vacancy asks for (and every skill, for family stand-ins) is ever looked up.
+    terms = [
+        term
+        for term in text_terms(profile.reading, with_words=True)
+        if term[0] in wanted or term[0].startswith("skill:") or root_key(term[0]) in wanted
+    ]
+    qualities = profile.cv.qualities([start for _, start, _, _ in terms])
+    pasted = profile._pasted
+    if pasted or profile._stuffed:
+        qualities = [
+            profile.quality(start) if (pasted or profile.in_stuffing(start)) else value
+            for (_, start, _, _), value in zip(terms, qualities, strict=True)
+        ]
+    return ResumeTerms(
+        (key, start, end, label, value)
+        for (key, start, end, label), value in zip(terms, qualities, strict=True)
+    )
+
+
+_SHORT_NAME = 60
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "(Senior)", "(желательно)"
+
+
+def requirement_name(match: ItemMatch, inline: bool = False) -> str:
+    """How prose names a requirement: its skills when it is a list of them ("FastAPI"), else its own
+    words, shortened ("ведение первичной документации"); lower-cased inside a sentence unless the first
+    word is a name or an abbreviation."""
+    item = match.item
+    skills = [t.label for t in item.terms if t.key.startswith("skill:")]
+    specific = [t for t in item.terms if t.weight > 0.5]
+    if skills and len(skills) == len(specific):
+        return skills[0] if len(item.alternatives) == 1 or len(skills) == 1 else " / ".join(skills)
+    text = _TRAILING_NOTE.sub("", item.text).rstrip(".;:")
+    if len(text) > _SHORT_NAME:
+        cut = text[:_SHORT_NAME].rsplit(" ", 1)[0]
+        text = cut.rstrip(",;:—–- ") + "…"
+    first = text.split(" ", 1)[0]
+    if inline and len(first) > 1 and first[0].isupper() and first[1:].islower():
+        text = text[0].lower() + text[1:]
+    return text

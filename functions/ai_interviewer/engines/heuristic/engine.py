@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
 from ai_interviewer.engines.heuristic.assessment import ResumeProfile
 from ai_interviewer.engines.heuristic.interview import run_interview
+from ai_interviewer.engines.heuristic.matching import Specificity
 from ai_interviewer.engines.heuristic.tags import extract_tags
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.engines.heuristic.writing import write_vacancy
@@ -19,7 +21,11 @@ from ai_interviewer.screening import remove_injections
 class HeuristicEngine(Engine):
     name = "heuristic"
     model = None
-    prompt_version = "heuristic-1"
+    prompt_version = "heuristic-2"
+
+    def __init__(self, today: date | None = None) -> None:
+        # "по настоящее время" / "present" ends a work period today; tests fix the clock here.
+        self.today = today
 
     def assess_resumes(
         self,
@@ -29,7 +35,12 @@ class HeuristicEngine(Engine):
         language: Language,
     ) -> tuple[list[ResumeAssessment], Usage]:
         vacancy = profile_vacancy(remove_injections(vacancy_text))
-        return [ResumeProfile(r.content, vacancy).assess(criteria, language) for r in resumes], Usage()
+        profiles = [ResumeProfile(r.content, vacancy, today=self.today) for r in resumes]
+        # How specific each term is, from the whole batch: the same set of documents in any order.
+        specificity = Specificity([p.terms.keys() for p in profiles])
+        for profile in profiles:
+            profile.specificity = specificity
+        return [p.assess(criteria, language) for p in profiles], Usage()
 
     def run_interview(
         self,
@@ -39,7 +50,8 @@ class HeuristicEngine(Engine):
         language: Language,
     ) -> tuple[Interview, Usage]:
         vacancy = profile_vacancy(remove_injections(vacancy_text))
-        return run_interview(ResumeProfile(resume_text, vacancy), criteria, language), Usage()
+        profile = ResumeProfile(resume_text, vacancy, today=self.today)
+        return run_interview(profile, criteria, language), Usage()
 
     def write_vacancy(
         self, base_text: str, weights: dict[str, float], language: Language

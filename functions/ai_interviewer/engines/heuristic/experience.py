@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, cv_structure
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 
 _WORD_NUMBERS = {
@@ -91,6 +92,7 @@ _SECTION_HEADING = re.compile(
     re.IGNORECASE,
 )
 _MAX_YEARS = 45.0
+_SHORT_SENTENCE = re.compile(r"\A\W*(?:\w+\W+){0,4}\w*\W*\Z")  # five words at most
 _EXPERIENCE_WORD = re.compile(r"опыт|experience", re.IGNORECASE)
 _YEAR_WORD_FAST = re.compile(r"год|лет|г\.|year|yr")
 
@@ -114,12 +116,21 @@ def stated_years(text: str) -> float:
     """The longest experience the text states in words ("опыт 5 лет", "6+ years of experience")."""
     best = 0.0
     sentences = _Sentences(text)
-    for match in _durations(text):
+    durations = _durations(text)
+    structure = cv_structure(text) if durations else None
+    for match in durations:
         if sentences.sentence_has(_NOT_EXPERIENCE, match.start(), match.end()):
             continue
+        # "6 years." or "Бухгалтер, 6 лет." on their own say experience; so does a cue in the sentence.
         if not (
             sentences.sentence_has(_EXPERIENCE_CUE, match.start(), match.end())
+            or sentences.sentence_has(_SHORT_SENTENCE, match.start(), match.end())
             or _TECHNOLOGY_AFTER.match(text, match.end())
+        ):
+            continue
+        # Years of study, of a course, or denied ("опыта руководства 5 лет нет") are no experience.
+        if structure is not None and (
+            structure.is_study_line(match.start()) or structure.quality(match.start()) <= QUALITY_LEARNING
         ):
             continue
         years = _number(match.group("num"))
@@ -176,21 +187,9 @@ class _Sentences:
 
 
 def _work_lines(text: str) -> list[str]:
-    """Lines outside an education section that are not about studies."""
-    lines: list[str] = []
-    in_education = False
-    for line in text.splitlines():
-        heading = _SECTION_HEADING.match(line)
-        if heading:
-            name = heading.group("name").lower()
-            in_education = name.startswith(
-                ("образован", "education", "курсы", "courses", "сертификат", "cert")
-            )
-            continue
-        if in_education or _EDUCATION.search(line):
-            continue
-        lines.append(line)
-    return lines
+    """Lines outside education and courses (by the CV's sections and its own words: a teacher's
+    "School No. 5" line in the work history is work)."""
+    return cv_structure(text).work_lines()
 
 
 def date_ranges(text: str, today: date | None = None) -> list[tuple[int, int]]:

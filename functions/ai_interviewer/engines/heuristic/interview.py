@@ -3,6 +3,7 @@ from its (screened) resume and admits gaps; the analysis scores what the answers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,7 +14,10 @@ from ai_interviewer.engines.heuristic.assessment import (
     ResumeProfile,
     SkillEvidence,
     criterion_kind,
+    requirement_name,
 )
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING
+from ai_interviewer.engines.heuristic.matching import ItemMatch
 from ai_interviewer.engines.heuristic.phrases import (
     about_years_phrase,
     capitalised,
@@ -21,13 +25,31 @@ from ai_interviewer.engines.heuristic.phrases import (
     one_line,
     pick,
 )
+from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Mention, quote, snippet
-from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
+from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY, Seniority
 from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement
 from ai_interviewer.recommendations import recommendation_for, recommendation_text
 
 SKILL_QUESTIONS = 3
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# The candidate's level in an answer, in words of the language ("уровень Senior" mixes two).
+_LEVEL_WORDS: dict[Language, dict[Seniority, str]] = {
+    Language.RU: {
+        Seniority.INTERN: "уровень стажёра",
+        Seniority.JUNIOR: "начальный уровень",
+        Seniority.MIDDLE: "средний уровень",
+        Seniority.SENIOR: "старший уровень",
+        Seniority.LEAD: "уровень руководителя",
+    },
+    Language.EN: {level: level.value.capitalize() for level in Seniority},
+}
+
+
+def _latin(name: str) -> bool:
+    """A name in Latin letters ("PostgreSQL") takes "с" unchanged; a Russian noun would need its case."""
+    return not _CYRILLIC.search(name)
 
 
 @dataclass(frozen=True)
@@ -36,11 +58,16 @@ class _Exchange:
     answer: str
     covered: bool  # the answer showed something concrete from the resume
     evidence: SkillEvidence | None = None
+    topic: str | None = None  # the requirement asked about in the vacancy's words
 
 
 def run_interview(profile: ResumeProfile, criteria: Sequence[str], language: Language) -> Interview:
     exchanges = [_introduction(profile, language)]
     skill_exchanges = [_skill_exchange(profile, e, language) for e in _asked(profile)]
+    # Outside the vocabulary's skills (most professions), the vacancy's own requirements are asked.
+    asked_keys = {f"skill:{e.skill.key}" for e in _asked(profile)}
+    for match in _asked_items(profile, asked_keys)[: max(0, SKILL_QUESTIONS - len(skill_exchanges))]:
+        skill_exchanges.append(_item_exchange(profile, match, language))
     exchanges.extend(skill_exchanges)
     # Few known skills in the vacancy: ask about its domain, the closest experience, the stack.
     fillers = [_domain_exchange] if profile.vacancy.domains else []
@@ -84,6 +111,42 @@ def _asked(profile: ResumeProfile) -> list[SkillEvidence]:
     return (required + nice)[:SKILL_QUESTIONS]
 
 
+def _asked_items(profile: ResumeProfile, asked_keys: set[str]) -> list[ItemMatch]:
+    """The must-have requirement items no skill question covers, most important first."""
+    items = [
+        m
+        for m in profile.key_matches
+        if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= 0.8
+    ]
+    return sorted(items, key=lambda m: (-m.item.weight, m.item.start))
+
+
+def _item_exchange(profile: ResumeProfile, match: ItemMatch, language: Language) -> _Exchange:
+    """A question about one requirement in the vacancy's words, answered from the resume's evidence."""
+    name = requirement_name(match, inline=True)
+    question = pick(language, f"Расскажите о своём опыте: {name}.", f"Tell me about your experience: {name}.")
+    if match.credit >= POLICY.partial_credit and match.evidence is not None:
+        quoted = quote(snippet(profile.text, Mention(match.evidence.start, match.evidence.end)))
+        if match.evidence.quality <= QUALITY_LEARNING:
+            return _Exchange(
+                question,
+                pick(
+                    language, f"Пока я это только изучаю: {quoted}.", f"I am still learning this: {quoted}."
+                ),
+                covered=False,
+                topic=name,
+            )
+        return _Exchange(
+            question, pick(language, f"Да, есть: {quoted}.", f"Yes: {quoted}."), covered=True, topic=name
+        )
+    return _Exchange(
+        question,
+        pick(language, "Такого опыта в моём резюме нет.", "My resume shows no such experience."),
+        covered=False,
+        topic=name,
+    )
+
+
 def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
     question = pick(
         language,
@@ -92,13 +155,13 @@ def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
     )
     span = profile.experience_span
     where = f" {quote(snippet(profile.contextual_text, Mention(*span)))}." if span else ""
-    level = profile.seniority.value.capitalize() if profile.seniority else ""
+    level = _LEVEL_WORDS[language].get(profile.seniority, "") if profile.seniority else ""
     if profile.years_stated:
         years = about_years_phrase(profile.years, language)
         answer = pick(
             language,
             f"Здравствуйте! У меня {years} опыта"
-            + (f", уровень {level}." if level else ".")
+            + (f", {level}." if level else ".")
             + (f" Последнее место работы:{where}" if where else ""),
             f"Hello! I have {years} of experience"
             + (f", at {level} level." if level else ".")
@@ -128,13 +191,19 @@ def _first_sentence(profile: ResumeProfile) -> str:
 
 def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: Language) -> _Exchange:
     name = evidence.skill.label(language)
-    question = pick(language, f"Какой у вас опыт работы с {name}?", f"What is your experience with {name}?")
+    question = pick(
+        language,
+        f"Какой у вас опыт работы с {name}?" if _latin(name) else f"Расскажите о своём опыте: {name}.",
+        f"What is your experience with {name}?",
+    )
     if evidence.credit == FULL:
         quoted = quote(snippet(profile.text, profile.best_skill_mention([evidence])))
         return _Exchange(
             question,
             pick(
-                language, f"Да, я работал с {name}: {quoted}.", f"Yes, I have worked with {name}: {quoted}."
+                language,
+                f"Да, я работал с {name}: {quoted}." if _latin(name) else f"Да, такой опыт есть: {quoted}.",
+                f"Yes, I have worked with {name}: {quoted}.",
             ),
             covered=True,
             evidence=evidence,
@@ -157,7 +226,8 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
             question,
             pick(
                 language,
-                f"С {name} я не работал, но у меня есть опыт с {related}: {quoted}.",
+                (f"С {name} я не работал" if _latin(name) else f"Опыта ({name}) у меня нет")
+                + f", но есть смежный опыт ({related}): {quoted}.",
                 f"I have not worked with {name}, but I have experience with {related}: {quoted}.",
             ),
             covered=False,
@@ -165,7 +235,11 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
         )
     return _Exchange(
         question,
-        pick(language, f"С {name} я не работал.", f"I have not worked with {name}."),
+        pick(
+            language,
+            f"С {name} я не работал." if _latin(name) else f"Опыта ({name}) у меня нет.",
+            f"I have not worked with {name}.",
+        ),
         covered=False,
         evidence=evidence,
     )
@@ -312,12 +386,14 @@ def _judge(
     recommendation = recommendation_text(recommendation_for(mean), language)
     covered = [e.skill.label(language) for e in skill_answers if e.credit == FULL]
     gaps = [e.skill.label(language) for e in skill_answers if e.credit != FULL]
-    pros = [pick(language, f"Опыт с {name}", f"Experience with {name}") for name in covered]
+    covered += [x.topic for x in exchanges if x.topic and x.covered]
+    gaps += [x.topic for x in exchanges if x.topic and not x.covered]
+    pros = [pick(language, f"Есть опыт: {name}", f"Experience with {name}") for name in covered]
     if profile.soft_mentions("problem_solving"):
         pros.append(pick(language, "Привёл пример решённой задачи", "Gave an example of a solved problem"))
     if profile.soft_mentions("teamwork"):
         pros.append(pick(language, "Есть опыт работы в команде", "Has worked in a team"))
-    cons = [pick(language, f"Нет опыта с {name}", f"No experience with {name}") for name in gaps]
+    cons = [pick(language, f"Нет опыта: {name}", f"No experience with {name}") for name in gaps]
     if not profile.years_stated:
         cons.append(pick(language, "Не назвал стаж работы", "Did not state how long they have worked"))
     if "prompt_injection" in profile.screened.flags:
@@ -331,7 +407,7 @@ def _judge(
     summary_parts = [
         pick(
             language,
-            f"Кандидат подтвердил опыт с {join_names(covered, language)}."
+            f"Кандидат подтвердил опыт: {join_names(covered, language)}."
             if covered
             else "Кандидат не подтвердил опыт ни с одним из ключевых требований.",
             f"The candidate confirmed experience with {join_names(covered, language)}."
@@ -378,7 +454,7 @@ def _technical(
         language,
         f"Подтвердил {len(confirmed)} из {len(answers)} обсуждённых навыков"
         + (f" ({join_names(confirmed, language)})" if confirmed else "")
-        + (f"; не работал с {join_names(missing, language)}" if missing else ""),
+        + (f"; нет опыта: {join_names(missing, language)}" if missing else ""),
         f"Confirmed {len(confirmed)} of {len(answers)} skills discussed"
         + (f" ({join_names(confirmed, language)})" if confirmed else "")
         + (f"; has not worked with {join_names(missing, language)}" if missing else ""),

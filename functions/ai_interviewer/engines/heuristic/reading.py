@@ -220,6 +220,17 @@ def _starts(tokens: Sequence[Token]) -> list[list[int]]:
     return starts
 
 
+# Words that make a domain or level word mean something else next to them.
+_NOT_DOMAIN_AFTER = frozenset(["data", "cloud", "dwh", "дата", "облачн", "облачное", "облачный"])
+_NOT_SENIORITY_BEFORE = frozenset(
+    ["achievement", "generation", "gen", "gens", "magnet", "magnets", "scoring", "office", "hunter",
+     "hunting", "count", "time", "times", "form", "forms", "nurturing", "qualification", "lists", "list"]
+)  # fmt: skip
+_NOT_SENIORITY_AFTER = frozenset(
+    ["per", "qualified", "inbound", "outbound", "sales", "b2b", "new", "warm", "cold", "hot", "за", "лидов"]
+)
+
+
 def read(text: str) -> Reading:
     tokens = tokenize(text)
     skill_starts, domain_starts, role_starts, seniority_starts = _starts(tokens)
@@ -230,14 +241,20 @@ def read(text: str) -> Reading:
     domains: dict[str, list[Mention]] = {}
     for value, first, last in DOMAIN_INDEX.find(tokens, domain_starts):
         assert isinstance(value, Domain)
+        if first > 0 and tokens[first - 1].text in _NOT_DOMAIN_AFTER:
+            continue  # "data warehouse", "cloud warehouse (Snowflake)" are no logistics
         domains.setdefault(value.key, []).append(Mention(tokens[first].start, tokens[last - 1].end))
     roles: list[tuple[Role, Mention]] = []
     for value, first, last in ROLE_INDEX.find(tokens, role_starts):
         assert isinstance(value, Role)
         roles.append((value, Mention(tokens[first].start, tokens[last - 1].end)))
     seniority: list[Seniority] = []
-    for value, _, _ in SENIORITY_INDEX.find(tokens, seniority_starts):
+    for value, first, last in SENIORITY_INDEX.find(tokens, seniority_starts):
         assert isinstance(value, Seniority)
+        after = tokens[last].text if last < len(tokens) else ""
+        before = tokens[first - 1].text if first > 0 else ""
+        if after in _NOT_SENIORITY_BEFORE or before in _NOT_SENIORITY_AFTER:
+            continue  # "Junior Achievement", "cost per lead", "lead generation", "head office"
         seniority.append(value)
     return Reading(text, tokens, skills, domains, roles, seniority)
 

@@ -10,7 +10,15 @@ from enum import StrEnum
 from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
-from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence
+from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence, tokenize
+from ai_interviewer.engines.heuristic.requirements import (
+    Item,
+    TermList,
+    root_key,
+    split_items,
+    text_terms,
+    with_weight,
+)
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
@@ -51,18 +59,22 @@ _HEADINGS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.NICE,
             r"будет\s+плюсом|плюсом\s+будет|желательно|nice\s+to\s+have|bonus|preferred|"
-            r"(?:would\s+be\s+)?a\s+plus|приветствуется|дополнительно",
+            r"(?:would\s+be\s+)?a\s+plus|приветствуется|дополнительно|desirable|desired|"
+            r"preferred\s+(?:qualifications|skills)|good\s+to\s+have",
         ),
         (
             Section.REQUIRED,
             r"требовани\w*|мы\s+ожидаем|ожидаем|что\s+нужно|нам\s+важно|необходим\w*|"
             r"requirements|qualifications|must[\s-]+have|what\s+we\s+expect|you\s+have|"
-            r"what\s+you\s+need|who\s+we\s+are\s+looking\s+for|кого\s+мы\s+ищем|навыки|skills",
+            r"what\s+you\s+need|who\s+we\s+are\s+looking\s+for|кого\s+мы\s+ищем|навыки|skills|"
+            r"essential\w*|about\s+you|what\s+you.ll\s+(?:need|bring)|you.ll\s+need|ideal\s+candidate|"
+            r"what\s+we.re\s+looking\s+for|обязательн\w*|от\s+вас|ваш\s+опыт|мы\s+ждем|мы\s+ждём",
         ),
         (
             Section.TASKS,
             r"задачи|обязанности|чем\s+предстоит|что\s+делать|responsibilities|what\s+you.ll\s+do|"
-            r"duties|your\s+role|tasks",
+            r"duties|your\s+role|the\s+role|tasks|what\s+you\s+will\s+do|в\s+ваши\s+задачи\s+входит|"
+            r"функционал|обязанности\s+и\s+задачи",
         ),
         (
             Section.CONDITIONS,
@@ -96,6 +108,7 @@ _WEIGHT_BY_SECTION = {
     Section.NICE: 0.4,
 }
 NICE_WEIGHT_LIMIT = 0.5  # requirements weighted at or below this are "nice to have"
+SHINGLE = 4  # words per run when looking for the vacancy's own text in a resume
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], Condition], ...] = tuple(
 _SALARY = re.compile(
     r"(?:(?:от|до|from|up\s+to)\s+)?\d[\d\s ]{2,}(?:\s*[-–—]\s*\d[\d\s ]{2,})?\s*"
     r"(?:₽|руб\w*\.?|р\.|rub|\$|usd|€|eur|"
-    r"тыс\.?\s*(?:руб\w*\.?|₽)?|k\b)|(?:\$|€)\s?\d[\d,\s]{2,}(?:\s*[-–—]\s*(?:\$|€)?\s?\d[\d,\s]{2,})?",
+    r"тыс\.?\s*(?:руб\w*\.?|₽)?|k\b)|(?:\$|€|£)\s?\d[\d,.\s]{1,}(?:\s*[-–—]\s*(?:\$|€|£)?\s?\d[\d,\s]{2,})?",
     re.IGNORECASE,
 )
 
@@ -160,7 +173,8 @@ _SALARY = re.compile(
 class VacancyProfile:
     text: str
     reading: Reading
-    requirements: tuple[Requirement, ...]  # most important first
+    requirements: tuple[Requirement, ...]  # known skills, most important first
+    items: tuple[Item, ...]  # every requirement in the vacancy's own words, in text order
     years: float | None  # stated in the text
     seniority: Seniority | None
     role: Role | None
@@ -174,6 +188,24 @@ class VacancyProfile:
     def long_words(self) -> list[str]:
         """Distinct words of five letters or more, for overlap when the vacancy names no known skill."""
         return list(dict.fromkeys(t.text for t in self.reading.tokens if len(t.text) >= 5))
+
+    @cached_property
+    def wanted_keys(self) -> frozenset[str]:
+        """Every term key the requirements ask for, with the looser root keys they may meet by."""
+        keys = {t.key for item in self.items for t in item.terms}
+        return frozenset(keys | {root for root in map(root_key, keys) if root is not None})
+
+    @cached_property
+    def shingles(self) -> frozenset[tuple[str, ...]]:
+        """Every run of SHINGLE words of the vacancy: a resume line made of them is the vacancy pasted."""
+        words = [t.text for t in self.reading.tokens]
+        return frozenset(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+    @cached_property
+    def line_words(self) -> frozenset[tuple[str, ...]]:
+        """The words of each vacancy line of two words or more: a short line copied whole is pasted too."""
+        lines = (tuple(t.text for t in tokenize(line)) for line in self.text.splitlines())
+        return frozenset(words for words in lines if len(words) >= 2)
 
     @property
     def required(self) -> list[Requirement]:
@@ -204,6 +236,21 @@ class VacancyProfile:
             ):
                 return ROLE_BY_KEY[key]
         return self.role
+
+    @property
+    def titled_by_role(self) -> bool:
+        """An IT role of the vocabulary names the position in its first line ("Ищем python-разраба"),
+        not somewhere further on ("design engineer" in a structural engineer's duties)."""
+        if self.effective_role is None:
+            return False
+        first_line = len(self.text.lstrip().split("\n", 1)[0]) + len(self.text) - len(self.text.lstrip())
+        reach = min(first_line, TITLE_REACH)
+        # "Engineer" alone is any trade's ("Structural Engineer"): software only with a software stack.
+        software_stack = self.role_skill is not None or len(self.required) >= MIN_STACK_FOR_ENGINEER
+        return any(
+            mention.start < reach and (role.key != "developer" or software_stack)
+            for role, mention in self.reading.roles
+        )
 
     def title(self, language: Language) -> str:
         """The position's name: "Python-разработчик", "Backend Developer"."""
@@ -246,6 +293,10 @@ class _Sections:
             offset += len(line)
         self._starts = [start for start, _ in found]
         self._sections = [section for _, section in found]
+
+    @property
+    def starts(self) -> list[int]:
+        return self._starts
 
     def at(self, position: int) -> Section:
         """The section of the last heading at or before `position` (NONE before the first heading)."""
@@ -337,6 +388,67 @@ def _requirements(
     return tuple(Requirement(SKILL_BY_KEY[k], weights[k], positions[k]) for k in ordered)
 
 
+# How much an item counts by the section it is in; soft skills are judged by their own criteria.
+_ITEM_WEIGHT_BY_SECTION = {
+    Section.REQUIRED: 1.0,
+    Section.NONE: 0.8,
+    Section.TASKS: 0.7,
+    Section.NICE: 0.4,
+}
+NICE_ITEM_WEIGHT = 0.4
+SOFT_ITEM_WEIGHT = 0.2
+TITLE_ITEM_WEIGHT = 1.0
+TITLE_MAX_LENGTH = 70
+HEADER_ITEM_WEIGHT = 0.3
+MIN_STACK_FOR_ENGINEER = 2
+TITLE_REACH = 150  # characters: where a position's name is written
+MAX_ITEMS = 60
+
+
+def _items(text: str, reading: Reading, sections: _Sections) -> tuple[Item, ...]:
+    """The vacancy's requirements: every line of its requirement, task and untitled parts split into
+    items; "желательно"/"nice to have" before an item in its line makes it nice-to-have."""
+    terms = TermList(text_terms(reading))
+    found: dict[frozenset[str], Item] = {}
+    # With sections of requirements, the untitled lines are the header: employer, place, hours.
+    headed = any(sections.at(i) in (Section.REQUIRED, Section.NICE) for i in sections.starts)
+    offset = 0
+    title_seen = False
+    for raw in text.splitlines(keepends=True):
+        start, end = offset, offset + len(raw.rstrip("\r\n"))
+        offset += len(raw)
+        if not raw.strip():
+            continue
+        if _section_of(raw) is not None:
+            title_seen = True
+            continue
+        section = sections.at(start)
+        if section in (Section.ABOUT, Section.CONDITIONS):
+            continue
+        if _SALARY.search(raw) or any(pattern.search(raw) for pattern, _ in _CONDITIONS):
+            continue  # pay, hours and the work format are conditions, not requirements
+        # A short first line is the position's title: the role itself is a must-have.
+        is_title = not title_seen and end - start <= TITLE_MAX_LENGTH
+        weight = TITLE_ITEM_WEIGHT if is_title else _ITEM_WEIGHT_BY_SECTION[section]
+        if headed and section is Section.NONE and not is_title:
+            weight = HEADER_ITEM_WEIGHT
+        title_seen = True
+        for split in split_items(text, start, end, weight, terms):
+            item = split
+            if section is not Section.NICE and _NICE_CUE.search(text, start, item.end):
+                item = with_weight(item, NICE_ITEM_WEIGHT)
+            if any(pattern.search(item.text) for pattern in _ASKS_FOR.values()):
+                item = with_weight(item, min(item.weight, SOFT_ITEM_WEIGHT))
+            key = frozenset(t.key for t in item.terms)
+            if key not in found or found[key].weight < item.weight:
+                found[key] = item
+    ordered = sorted(found.values(), key=lambda i: i.start)
+    if len(ordered) > MAX_ITEMS:
+        kept = sorted(ordered, key=lambda i: (-i.weight, i.start))[:MAX_ITEMS]
+        ordered = sorted(kept, key=lambda i: i.start)
+    return tuple(ordered)
+
+
 def _role(reading: Reading) -> tuple[Role | None, Skill | None]:
     """The most specific role named, and the skill written right before it ("Python-разработчик")."""
     if not reading.roles:
@@ -395,6 +507,7 @@ def profile_vacancy(text: str) -> VacancyProfile:
         text=text,
         reading=reading,
         requirements=_requirements(text, reading, role_skill, sections),
+        items=_items(text, reading, sections),
         years=required_years(text),
         seniority=_seniority(reading, text),
         role=role,

@@ -296,10 +296,8 @@ DOMAINS: tuple[Domain, ...] = (
             "платеж",
             "платёж",
             "payment",
-            "финанс",
-            "financ",
+            # Not "financ"/"финанс" or "credit": every accountant's CV has them, and says nothing of fintech.
             "кредит",
-            "credit",
             "трейдинг",
             "trading",
             "брокер",

@@ -3,7 +3,12 @@ title, about, tasks, requirements ordered by the request's weights, nice to have
 
 from __future__ import annotations
 
+import re
+
+from ai_interviewer.engines.heuristic.assessment import criterion_kind
 from ai_interviewer.engines.heuristic.phrases import capitalised, join_names, pick, required_years_phrase
+from ai_interviewer.engines.heuristic.profession import Draft, read_draft
+from ai_interviewer.engines.heuristic.requirements import text_terms
 from ai_interviewer.engines.heuristic.vacancy import VacancyProfile
 from ai_interviewer.engines.heuristic.vocabulary import (
     SKILL_BY_KEY,
@@ -13,7 +18,7 @@ from ai_interviewer.engines.heuristic.vocabulary import (
     Skill,
 )
 from ai_interviewer.language import Language
-from ai_interviewer.scoring import DEFAULT_WEIGHTS
+from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights
 
 # What a skill of each category asks of the candidate / gives to do, by language.
 _REQUIREMENT_BY_CATEGORY: dict[Category, tuple[str, str]] = {
@@ -118,7 +123,10 @@ _SENIORITY_LABEL = {
 
 
 def write_vacancy(profile: VacancyProfile, weights: dict[str, float], language: Language) -> str:
-    weights = {k: v for k, v in (weights or DEFAULT_WEIGHTS).items() if v > 0} or dict(DEFAULT_WEIGHTS)
+    weights = effective_weights(weights) or effective_weights(None)
+    draft = read_draft(profile.text, skill_spellings(profile))
+    if draft.profession and not profile.titled_by_role:
+        return _write_for_profession(profile, draft, weights, language)
     title = profile.title(language)
     if profile.seniority is not None:
         level = f" ({_SENIORITY_LABEL[profile.seniority]})"
@@ -234,8 +242,10 @@ def _requirements(
 def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of criterion
     criterion: str, profile: VacancyProfile, skills: list[Skill], language: Language
 ) -> list[str]:
+    # The same reading of a criterion's name as the ranking's ("tech_stack" is technical skills).
+    kind = criterion_kind(criterion)
     words = criterion.split("_")
-    if criterion == "technical_skills" or "technical" in words or "skills" in words:
+    if kind == "technical_skills":
         if not skills:
             if _is_technical(profile):
                 return [pick(language, "Знание технологий стека команды", "Knowledge of the team's stack")]
@@ -250,7 +260,7 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
             pick(language, *_REQUIREMENT_BY_CATEGORY[s.category]).format(name=s.label(language))
             for s in skills
         ]
-    if criterion == "experience" or "experience" in words:
+    if kind == "experience":
         years = (
             profile.years
             if profile.years is not None
@@ -266,12 +276,12 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
         return [
             pick(language, f"Опыт коммерческой разработки {wanted}", f"{wanted} of commercial experience")
         ]
-    if "domain" in words or "industry" in words:
+    if kind == "domain":
         if profile.domains:
             domain = profile.domains[0]
             return [pick(language, f"Опыт в области: {domain.name_ru}", f"Experience in {domain.name_en}")]
         return [pick(language, "Интерес к предметной области продукта", "Interest in the product's domain")]
-    for key in (criterion, *words):
+    for key in (criterion, kind, *words):
         if key in _CRITERION_REQUIREMENT:
             return [pick(language, *_CRITERION_REQUIREMENT[key])]
         if key in SOFT_BY_KEY:
@@ -315,3 +325,86 @@ def _conditions(profile: VacancyProfile, language: Language) -> list[str]:
             break
         items.append(pick(language, ru, en))
     return items
+
+
+def skill_spellings(profile: VacancyProfile) -> set[str]:
+    """The skills and synonyms of a vacancy as its text spells them, lower-cased."""
+    text = profile.text
+    spellings = {
+        text[m.start : m.end].lower() for mentions in profile.reading.skills.values() for m in mentions
+    }
+    spellings |= {label.lower() for key, _, _, label in text_terms(profile.reading) if ":" in key}
+    return spellings
+
+
+_PLACE = re.compile(r"(?:в|во|на|для|to|for|in|at)\s", re.IGNORECASE)
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[0].lower() + text[1:]
+
+
+# Requirements any profession may ask for, by criterion (no software words: no code review here).
+_PROFESSION_REQUIREMENT: dict[str, tuple[str, str]] = {
+    "problem_solving": (
+        "Умение самостоятельно разбираться в сложных ситуациях и доводить дело до результата",
+        "Ability to untangle hard situations on your own and see them through",
+    ),
+    "communication": (
+        "Умение ясно излагать мысли и договариваться с коллегами и клиентами",
+        "Clear communication with colleagues and clients",
+    ),
+    "teamwork": ("Умение работать в команде", "Teamwork"),
+}
+
+
+def _write_for_profession(
+    profile: VacancyProfile, draft: Draft, weights: dict[str, float], language: Language
+) -> str:
+    """A vacancy for a profession the vocabulary does not know: every piece of the draft is kept, each in
+    its section (pay, schedule and place in the conditions), and nothing of another trade is added."""
+    assert draft.profession is not None
+    title = draft.profession
+    other = list(draft.other)
+    # "в процедурный кабинет", "for our Leeds site": the place of the job finishes the first sentence.
+    place = ""
+    if other and _PLACE.match(other[0]):
+        place = " " + _lower_first(other.pop(0))
+    article = "an" if title[:1].lower() in "aeiou" else "a"
+    about = pick(
+        language,
+        f"Мы ищем сотрудника на позицию «{title}»{place}.",
+        f"We are looking for {article} {title}{place}.",
+    )
+    if other:
+        about += " " + " ".join(f"{piece}." for piece in other)
+    tasks = draft.tasks or [
+        pick(language, f"Работа по профилю позиции «{title}»", f"The day-to-day work of the {title} role")
+    ]
+    requirements = list(draft.requirements)
+    said = " ".join(requirements).lower()
+    order = list(DEFAULT_WEIGHTS)
+    for criterion in sorted(
+        weights, key=lambda c: (-weights[c], order.index(c) if c in order else len(order))
+    ):
+        if (
+            criterion == "experience"
+            and profile.years is None
+            and "опыт" not in said
+            and "experien" not in said
+        ):
+            requirements.append(pick(language, "Опыт работы по специальности", "Experience in the role"))
+        elif criterion in _PROFESSION_REQUIREMENT:
+            requirements.append(pick(language, *_PROFESSION_REQUIREMENT[criterion]))
+    conditions = list(draft.conditions) or [pick(language, c.text_ru, c.text_en) for c in profile.conditions]
+    lines = [f"# {title}", ""]
+    lines += [pick(language, "## О вакансии", "## About the role"), "", about, ""]
+    lines += [pick(language, "## Задачи", "## Responsibilities"), ""]
+    lines += [f"- {task}" for task in tasks]
+    lines += ["", pick(language, "## Требования", "## Requirements"), ""]
+    lines += [f"- {item}" for item in dict.fromkeys(requirements)]
+    if conditions:
+        lines += ["", pick(language, "## Условия", "## What we offer"), ""]
+        lines += [f"- {item}" for item in conditions]
+    return "\n".join(lines) + "\n"
