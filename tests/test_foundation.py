@@ -9,11 +9,11 @@ from ai_interviewer import settings as settings_module
 from ai_interviewer.jobs import DynamoDbJobStore
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, Usage
-from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.payloads import ErrorDetail, RankedResume
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.queues import SqsQueues, load_request
 from ai_interviewer.resources import TaskName
-from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, resume_score
+from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score
 from ai_interviewer.settings import EngineChoice, Settings, openai_api_key, signing_token, webhook_tokens
 
 from tests.conftest import AwsStack
@@ -27,6 +27,21 @@ def test_weighted_score_follows_the_contract_formula() -> None:
     assert overall_score(weights, {"technical_skills": 8, "experience": 9}) == 8.4
     # Half rounds up, not to even: (7 + 8) / 2 = 7.5 -> 75 and 7.5
     assert resume_score({"a": 1, "b": 1}, {"a": 7, "b": 8}) == 75
+
+
+def test_a_flagged_resume_never_wins_a_tie_against_an_honest_one() -> None:
+    def ranked(filename: str, score: int, flags: list[str] | None) -> RankedResume:
+        return RankedResume(filename=filename, score=score, summary="", pros=[], cons=[], flags=flags)
+
+    attack = ranked("a_attack.txt", 41, ["prompt_injection"])
+    honest = ranked("b_honest.txt", 41, None)
+    better = ranked("c_better.txt", 42, ["keyword_stuffing"])
+    # A higher score still wins; at an equal score the honest resume goes first whatever the filenames.
+    assert [r.filename for r in rank_order([attack, honest, better])] == [
+        "c_better.txt",
+        "b_honest.txt",
+        "a_attack.txt",
+    ]
 
 
 def test_missing_weights_fall_back_to_the_default_set_and_zero_weights_drop_out() -> None:

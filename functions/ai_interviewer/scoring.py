@@ -52,10 +52,15 @@ class Scored(Protocol):
     @property
     def score(self) -> int: ...
 
+    @property
+    def flags(self) -> Sequence[str] | None: ...
+
 
 ScoredT = TypeVar("ScoredT", bound=Scored)
 
 
 def rank_order(results: Sequence[ScoredT]) -> list[ScoredT]:
-    """Score descending; ties by filename so the same input always gives the same order."""
-    return sorted(results, key=lambda r: (-r.score, r.filename))
+    """Score descending. At an equal score an unflagged resume goes first, so a flagged attack never
+    wins a tie against an honest resume (CONTRACT §5); then by filename, so the same input always gives
+    the same order."""
+    return sorted(results, key=lambda r: (-r.score, bool(r.flags), r.filename))
