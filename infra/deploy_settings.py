@@ -34,6 +34,7 @@ SERVICE_NAME = "ai-interviewer"
 # AWS's advice for SQS event sources: the queue's visibility timeout at least six times the function's.
 VISIBILITY_TIMEOUT_FACTOR = 6
 DLQ_RETENTION_DAYS = 14
+QUEUE_RETENTION_DAYS = 14
 WAF_MIN_RATE_LIMIT = 10
 
 
