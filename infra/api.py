@@ -258,11 +258,13 @@ class Api(Construct):
         )
         association.node.add_dependency(self.rest_api.deployment_stage)
         # WAF's own log group name must start with aws-waf-logs-; the token header is never written.
+        # Named, so it goes with the stack: a kept one would block deploying the stage again.
         waf_logs = logs.LogGroup(
             self,
             "WafLogs",
             log_group_name=f"aws-waf-logs-{settings.resource_name('api')}",
             retention=settings.log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         wafv2.CfnLoggingConfiguration(
             self,

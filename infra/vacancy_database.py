@@ -99,12 +99,14 @@ class VacancyDatabase(Construct):
 
         cluster_identifier = settings.resource_name("vacancies")
         # Aurora writes exported logs to this group; made here so that it has a retention (RDS would
-        # create it without one, and CDK's alternative is a custom-resource function per stack).
+        # create it without one, and CDK's alternative is a custom-resource function per stack). Named,
+        # so it goes with the stack: a kept one would block deploying the stage again.
         exported_logs = logs.LogGroup(
             self,
             "PostgresqlLogs",
             log_group_name=f"/aws/rds/cluster/{cluster_identifier}/{EXPORTED_LOGS}",
             retention=settings.log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.cluster = rds.DatabaseCluster(
             self,

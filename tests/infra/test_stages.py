@@ -97,3 +97,12 @@ def test_the_account_wide_api_gateway_role_is_made_only_when_asked(default_stack
 def test_a_stage_that_cannot_name_every_resource_fails_the_synth(stage: str) -> None:
     with pytest.raises(ValidationError):
         DeploySettings(stage=stage)
+
+
+def test_named_log_groups_go_with_the_stack_so_the_stage_can_be_deployed_again(
+    postgres_stack: Synthesized,
+) -> None:
+    for stack in (postgres_stack, dev_stack()):
+        for group in stack.resources("AWS::Logs::LogGroup").values():
+            named = "LogGroupName" in group["Properties"]
+            assert group["DeletionPolicy"] == ("Delete" if named else "Retain"), group["Properties"]
