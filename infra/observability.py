@@ -59,6 +59,7 @@ class Observability(Construct):
         settings: DeploySettings,
         rest_api: apigateway.RestApi,
         tables: dict[str, dynamodb.ITable],
+        task_queues: dict[str, WorkQueue],
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
@@ -139,7 +140,7 @@ class Observability(Construct):
             description="A webhook gave up after its whole retry schedule (the receiver never took it)",
         )
 
-        self.dashboard = self._dashboard(settings, functions, work_queues, rest_api)
+        self.dashboard = self._dashboard(settings, functions, work_queues, task_queues, rest_api)
 
     def _topic(self, settings: DeploySettings) -> sns.ITopic:
         if settings.alarm_topic_arn:
@@ -225,6 +226,7 @@ class Observability(Construct):
         settings: DeploySettings,
         functions: list[lambda_.Function],
         work_queues: list[WorkQueue],
+        task_queues: dict[str, WorkQueue],
         rest_api: apigateway.RestApi,
     ) -> cloudwatch.Dashboard:
         def graph(title: str, metrics: list[cloudwatch.IMetric]) -> cloudwatch.GraphWidget:
@@ -239,7 +241,6 @@ class Observability(Construct):
                 ],
             )
 
-        task_queues = [q for q in work_queues if "Notify" not in q.node.path]
         dashboard = cloudwatch.Dashboard(
             self,
             "Dashboard",
@@ -250,10 +251,8 @@ class Observability(Construct):
             graph(
                 "Jobs accepted per task (messages sent to its queue)",
                 [
-                    q.queue.metric_number_of_messages_sent(
-                        period=FIVE_MINUTES, statistic="Sum", label=construct_label(q)
-                    )
-                    for q in task_queues
+                    q.queue.metric_number_of_messages_sent(period=FIVE_MINUTES, statistic="Sum", label=task)
+                    for task, q in task_queues.items()
                 ],
             ),
             graph(

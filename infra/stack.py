@@ -57,6 +57,7 @@ class AiInterviewerStack(cdk.Stack):
             settings=settings,
             rest_api=api.rest_api,
             tables={"JobsTable": storage.jobs_table, "VacanciesTable": storage.vacancies_table},
+            task_queues={task.value: work_queue for task, work_queue in workers.queues.items()},
         )
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url_for_path("/api/v1/"), description="Base URL")
