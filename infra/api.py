@@ -167,11 +167,6 @@ class Api(Construct):
                 access_log_format=apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
             ),
         )
-        # API Gateway applies a changed resource policy only with a new deployment.
-        if settings.allowed_source_cidrs:
-            deployment = rest_api.latest_deployment
-            assert deployment is not None
-            deployment.add_to_logical_id({"allowed_source_cidrs": list(settings.allowed_source_cidrs)})
         prefix = rest_api.root
         for segment in API_PREFIX:
             prefix = prefix.add_resource(segment)
