@@ -23,11 +23,13 @@ def build_app(context: Mapping[str, Any] | None = None) -> cdk.App:
     AiInterviewerStack(
         app,
         STACK_NAME,
+        stack_name=settings.stack_name,
         settings=settings,
         description="AI Interviewer: resume ranking, interviews, vacancies and tags over signed webhooks",
     )
     # RDS Proxy target groups take no tags (CloudFormation rejects them).
-    cdk.Tags.of(app).add("service", SERVICE_NAME, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"])
+    for key, value in {"service": SERVICE_NAME, "stage": settings.stage}.items():
+        cdk.Tags.of(app).add(key, value, exclude_resource_types=["AWS::RDS::DBProxyTargetGroup"])
     check_with_aws_solutions(app)
     return app
 

@@ -5,6 +5,7 @@ infra-only constants the constructs share. Resource names, env var names and han
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -26,13 +27,15 @@ from ai_interviewer.settings import (
 from aws_cdk import aws_logs as logs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# The stack's construct id (and so cdk.out's file names); the deployed stack is named per stage.
 STACK_NAME = "AiInterviewer"
 SERVICE_NAME = "ai-interviewer"
-API_STAGE_NAME = "prod"
 
 # AWS's advice for SQS event sources: the queue's visibility timeout at least six times the function's.
 VISIBILITY_TIMEOUT_FACTOR = 6
 DLQ_RETENTION_DAYS = 14
+QUEUE_RETENTION_DAYS = 14
+WAF_MIN_RATE_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,17 @@ class DeploySettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # The environment: names the stack (AiInterviewer-<stage>), the API stage and every resource, so
+    # dev, staging and prod deploy side by side in one account.
+    stage: str = Field(default="prod", pattern=r"^[a-z][a-z0-9]{0,11}$")
+    # API Gateway's CloudWatch role is one per account and region: the first stack sets it (and keeps it
+    # on destroy, the other stages log through it); later stages in the same account pass false.
+    api_gateway_cloudwatch_role: bool = True
+    # Who may call the API at all (an API Gateway resource policy); empty means any address.
+    allowed_source_cidrs: tuple[str, ...] = ()
+    # A WAF web ACL blocking any one address above this many requests per 5 minutes; 0 means no WAF.
+    # (WAF's rate-based rules count from 10 upwards.)
+    waf_rate_limit_per_ip: int = Field(default=0, ge=0, le=2_000_000_000)
     architecture: Architecture = Architecture.ARM_64
     llm_engine: EngineChoice = EngineChoice.AUTO
     openai_model: str = Field(default=DEFAULT_OPENAI_MODEL, min_length=1)
@@ -137,16 +151,42 @@ class DeploySettings(BaseModel):
     job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1, le=365)
     log_retention_days: int = 30
     log_level: str = "INFO"
+    # Alarms always go to an SNS topic the stack creates, unless alarm_topic_arn names an existing one
+    # (Chatbot to Slack, PagerDuty...); alarm_email subscribes an address to whichever it is.
     alarm_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    alarm_topic_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$"
+    )
     vacancy_store: VacancyStoreChoice = VacancyStoreChoice.DYNAMODB
-    # Aurora Serverless v2 capacity in ACUs; 0 lets the writer pause when idle.
-    database_min_capacity: float = Field(default=0, ge=0, le=256)
+    # Aurora Serverless v2 capacity in ACUs. RDS Proxy holds a connection to the writer, so it never
+    # pauses: the minimum is what an idle month bills (see the README's Cost section).
+    database_min_capacity: float = Field(default=0.5, ge=0.5, le=256)
     database_max_capacity: float = Field(default=2, ge=1, le=256)
 
-    @field_validator("openai_base_url", "alarm_email", mode="before")
+    @field_validator("openai_base_url", "alarm_email", "alarm_topic_arn", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("allowed_source_cidrs", mode="before")
+    @classmethod
+    def _cidr_list(cls, value: Any) -> Any:
+        # `-c allowed_source_cidrs=203.0.113.0/24,198.51.100.7/32` arrives as one string.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("allowed_source_cidrs")
+    @classmethod
+    def _valid_cidrs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(str(ipaddress.ip_network(cidr, strict=True)) for cidr in value)
+
+    @field_validator("waf_rate_limit_per_ip")
+    @classmethod
+    def _waf_minimum(cls, value: int) -> int:
+        if 0 < value < WAF_MIN_RATE_LIMIT:
+            raise ValueError(f"waf_rate_limit_per_ip must be 0 (no WAF) or at least {WAF_MIN_RATE_LIMIT}")
+        return value
 
     @field_validator("log_retention_days")
     @classmethod
@@ -173,6 +213,19 @@ class DeploySettings(BaseModel):
     def log_retention(self) -> logs.RetentionDays:
         finite = [member for member in logs.RetentionDays if member is not logs.RetentionDays.INFINITE]
         return dict(zip(LOG_RETENTION_DAYS, finite, strict=True))[self.log_retention_days]
+
+    @property
+    def stack_name(self) -> str:
+        return f"{STACK_NAME}-{self.stage}"
+
+    @property
+    def service_name(self) -> str:
+        """Powertools' service (logs' `service`, the metrics' dimension): one per stage."""
+        return f"{SERVICE_NAME}-{self.stage}"
+
+    def resource_name(self, suffix: str) -> str:
+        """The name of a resource that needs one (API, dashboard, web ACL...): service, stage, suffix."""
+        return f"{self.service_name}-{suffix}"
 
     @property
     def uses_postgres(self) -> bool:

@@ -1,6 +1,8 @@
 """What every function of the service shares: runtime, architecture, the code asset and dependency
-layer, Powertools configured through the environment, X-Ray, a log group with retention, and a role of
-its own that starts empty (each capability construct grants exactly what its function needs)."""
+layer, Powertools configured through the environment, X-Ray, Lambda's JSON log format with the
+application log level from `log_level` (Lambda drops records below it), a log group with retention,
+and a role of its own that starts empty (each capability construct grants exactly what its function
+needs)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,17 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.compliance import WILDCARD_RESOURCE, acknowledge
-from infra.deploy_settings import SERVICE_NAME, Architecture, DeploySettings
+from infra.deploy_settings import Architecture, DeploySettings
 from infra.lambda_assets import RUNTIME, code_asset, dependency_layer_code
+
+# Python's level names as Lambda's advanced logging controls spell them.
+APPLICATION_LOG_LEVELS = {
+    "DEBUG": lambda_.ApplicationLogLevel.DEBUG,
+    "INFO": lambda_.ApplicationLogLevel.INFO,
+    "WARNING": lambda_.ApplicationLogLevel.WARN,
+    "ERROR": lambda_.ApplicationLogLevel.ERROR,
+    "CRITICAL": lambda_.ApplicationLogLevel.FATAL,
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ class FunctionBlueprint(Construct):
         )
         # Settings every function reads; resource locations are added by the constructs that own them.
         self.common_environment: dict[str, str] = {
-            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "POWERTOOLS_SERVICE_NAME": settings.service_name,
             "POWERTOOLS_METRICS_NAMESPACE": resources.METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": settings.log_level,
             # Results carry resume text: keep handler return values out of X-Ray.
@@ -85,7 +96,7 @@ class FunctionBlueprint(Construct):
             scope,
             f"{construct_id}Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"{SERVICE_NAME} {construct_id}: only what this function calls",
+            description=f"{self._settings.service_name} {construct_id}: only what this function calls",
         )
         log_group.grant_write(role)
         placement = spec.vpc_placement
@@ -103,6 +114,9 @@ class FunctionBlueprint(Construct):
             environment={**self.common_environment, **spec.environment},
             role=role,
             log_group=log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=APPLICATION_LOG_LEVELS[self._settings.log_level],
+            system_log_level_v2=lambda_.SystemLogLevel.INFO,
             tracing=lambda_.Tracing.ACTIVE,
             vpc=placement.vpc if placement else None,
             vpc_subnets=placement.subnets if placement else None,

@@ -21,8 +21,17 @@ LAYER_SCRIPT = LAYERS_DIR / "build_layer.py"
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
-# Kept in step with layers/build_layer.py's CODE_EXCLUDES: what is hashed is what is shipped.
-CODE_EXCLUDES = ["tests", "**/tests", "**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
+# Kept in step with layers/build_layer.py's CODE_EXCLUDES and LOCAL_ONLY: what is hashed is what is shipped.
+CODE_EXCLUDES = [
+    "tests",
+    "**/tests",
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/.pytest_cache",
+    "**/.mypy_cache",
+    "ai_interviewer/local",
+    "ai_interviewer/cli.py",
+]
 
 
 @jsii.implements(cdk.ILocalBundling)

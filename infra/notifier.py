@@ -51,7 +51,7 @@ class Notifier(Construct):
         )
         role = self.function.role
         assert role is not None
-        storage.jobs_table.grant_read_write_data(role)
+        storage.grant_job_progress(role)
         storage.grant_result_reading(role)
         storage.webhook_secret.grant_read(role)
         # Consuming includes ChangeMessageVisibility, which is how a retry waits for its delay.

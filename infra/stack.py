@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.api import Api
-from infra.deploy_settings import DeploySettings, construct_name
+from infra.deploy_settings import DeploySettings
 from infra.function_blueprint import FunctionBlueprint
 from infra.notifier import Notifier
 from infra.observability import Observability
 from infra.storage import Storage
 from infra.task_workers import TaskWorkers
 from infra.vacancy_database import VacancyDatabase
-from infra.work_queue import WorkQueue
 
 
 class AiInterviewerStack(cdk.Stack):
@@ -52,20 +50,14 @@ class AiInterviewerStack(cdk.Stack):
             database=database,
         )
 
-        work_queues: dict[str, WorkQueue] = {"Notify": notifier.work_queue}
-        functions: dict[str, lambda_.IFunction] = {"Api": api.function, "Notifier": notifier.function}
-        for task, work_queue in workers.queues.items():
-            work_queues[construct_name(task)] = work_queue
-            functions[construct_name(task)] = workers.functions[task]
-        if api.vacancy_reader is not None:
-            functions["VacancyReader"] = api.vacancy_reader
+        # Last: it watches every function and queue built before it.
         observability = Observability(
             self,
             "Observability",
             settings=settings,
-            work_queues=work_queues,
-            functions=functions,
             rest_api=api.rest_api,
+            tables={"JobsTable": storage.jobs_table, "VacanciesTable": storage.vacancies_table},
+            task_queues={task.value: work_queue for task, work_queue in workers.queues.items()},
         )
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url_for_path("/api/v1/"), description="Base URL")
@@ -81,5 +73,33 @@ class AiInterviewerStack(cdk.Stack):
             value=storage.openai_secret.secret_arn,
             description="Put the OpenAI API key here after the first deploy",
         )
-        if observability.topic is not None:
-            cdk.CfnOutput(self, "AlarmTopicArn", value=observability.topic.topic_arn)
+        cdk.CfnOutput(
+            self,
+            "AlarmTopicArn",
+            value=observability.topic.topic_arn,
+            description="Every alarm goes here: subscribe email, Chatbot or a pager to it",
+        )
+        cdk.CfnOutput(
+            self, "DashboardUrl", value=observability.dashboard_url(), description="The service dashboard"
+        )
+        cdk.CfnOutput(
+            self,
+            "ApiLogGroup",
+            value=api.function.log_group.log_group_name,
+            description="The api function's logs (JSON; one correlation_id per job)",
+        )
+        cdk.CfnOutput(
+            self,
+            "AccessLogGroup",
+            value=api.access_logs.log_group_name,
+            description="API Gateway's access log (one JSON line per request)",
+        )
+        cdk.CfnOutput(
+            self,
+            "WorkerLogGroups",
+            value=cdk.Fn.join(
+                " ", [workers.functions[task].log_group.log_group_name for task in sorted(workers.functions)]
+            ),
+            description="The workers' logs, one group per task, and the notifier's below",
+        )
+        cdk.CfnOutput(self, "NotifierLogGroup", value=notifier.function.log_group.log_group_name)

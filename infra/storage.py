@@ -1,7 +1,12 @@
 """Where state lives: the jobs and vacancies tables, the claim-check payload bucket, and the secrets.
 
-Grants are by what a function does (put a request, read a result...), each on the key prefix the code
-uses: `requests/` (SqsQueues.send_task) and `results/` (DynamoDbJobStore.succeed).
+Grants are by what a function does (put a request, read a result, progress a job...): on the key
+prefix the code uses, `requests/` (SqsQueues.send_task) and `results/` (DynamoDbJobStore.succeed), and
+with the exact DynamoDB actions the stores call (no Scan, no Query, no batch on the jobs table).
+
+Point-in-time recovery: job records quote resumes and expire by TTL, so the jobs table's recovery
+window is no longer than the job lifetime (a restore cannot bring back a job past it); the vacancies
+table, the service's only lasting data, keeps the full 35 days.
 """
 
 from __future__ import annotations
@@ -19,9 +24,23 @@ from infra.deploy_settings import SERVICE_NAME, DeploySettings
 
 REQUESTS_PREFIX = "requests/"
 RESULTS_PREFIX = "results/"
+MAX_RECOVERY_PERIOD_DAYS = 35  # DynamoDB's longest point-in-time recovery window
+
+# What each store calls (ai_interviewer.jobs.DynamoDbJobStore, ai_interviewer.vacancies.dynamodb).
+JOB_ACCEPTANCE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")  # + idempotency keys
+JOB_PROGRESS_ACTIONS = ("GetItem", "UpdateItem")  # start, succeed, fail, record a delivery
+VACANCY_WRITE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "BatchWriteItem")
+VACANCY_READ_ACTIONS = ("GetItem", "Query")
 
 
-def _table(scope: Construct, construct_id: str, partition_key: str, sort_key: str | None) -> dynamodb.Table:
+def _table(
+    scope: Construct,
+    construct_id: str,
+    partition_key: str,
+    sort_key: str | None,
+    *,
+    recovery_period_days: int,
+) -> dynamodb.Table:
     return dynamodb.Table(
         scope,
         construct_id,
@@ -30,7 +49,7 @@ def _table(scope: Construct, construct_id: str, partition_key: str, sort_key: st
         billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
         time_to_live_attribute=resources.TTL_ATTRIBUTE,
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-            point_in_time_recovery_enabled=True
+            point_in_time_recovery_enabled=True, recovery_period_in_days=recovery_period_days
         ),
         encryption=dynamodb.TableEncryption.AWS_MANAGED,
         removal_policy=cdk.RemovalPolicy.RETAIN,
@@ -40,13 +59,20 @@ def _table(scope: Construct, construct_id: str, partition_key: str, sort_key: st
 class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, settings: DeploySettings) -> None:
         super().__init__(scope, construct_id)
-        self.jobs_table = _table(self, "JobsTable", resources.JOBS_TABLE_PARTITION_KEY, None)
+        self.jobs_table = _table(
+            self,
+            "JobsTable",
+            resources.JOBS_TABLE_PARTITION_KEY,
+            None,
+            recovery_period_days=min(settings.job_ttl_days, MAX_RECOVERY_PERIOD_DAYS),
+        )
         # Always present, even when vacancies live in PostgreSQL: switching back finds the data again.
         self.vacancies_table = _table(
             self,
             "VacanciesTable",
             resources.VACANCIES_TABLE_PARTITION_KEY,
             resources.VACANCIES_TABLE_SORT_KEY,
+            recovery_period_days=MAX_RECOVERY_PERIOD_DAYS,
         )
 
         self.payload_bucket = s3.Bucket(
@@ -105,6 +131,20 @@ class Storage(Construct):
             "The key is issued by the model provider; it is rotated there and then put here by hand.",
         )
 
+    def grant_job_acceptance(self, role: iam.IRole) -> None:
+        """The api creates jobs (with their idempotency keys), reads them and starts redeliveries."""
+        _grant_table(role, self.jobs_table, JOB_ACCEPTANCE_ACTIONS)
+
+    def grant_job_progress(self, role: iam.IRole) -> None:
+        """A worker or the notifier reads a job and moves it on (status, result, delivery attempts)."""
+        _grant_table(role, self.jobs_table, JOB_PROGRESS_ACTIONS)
+
+    def grant_vacancy_writing(self, role: iam.IRole) -> None:
+        _grant_table(role, self.vacancies_table, VACANCY_WRITE_ACTIONS)
+
+    def grant_vacancy_reading(self, role: iam.IRole) -> None:
+        _grant_table(role, self.vacancies_table, VACANCY_READ_ACTIONS)
+
     def grant_request_upload(self, role: iam.IRole) -> None:
         """The api parks large request bodies (claim-check)."""
         self._grant_objects(role, REQUESTS_PREFIX, "s3:PutObject")
@@ -131,3 +171,10 @@ class Storage(Construct):
             wildcard_finding(self, self.payload_bucket.bucket_arn, f"/{prefix}*"),
             f"Object keys are per job ({prefix}<job_id>.json): the grant is scoped to that prefix.",
         )
+
+
+def _grant_table(role: iam.IRole, table: dynamodb.ITable, actions: tuple[str, ...]) -> None:
+    # The table itself, no indexes (there are none); CDK's grant_*_data adds Scan, Query, Batch*...
+    iam.Grant.add_to_principal(
+        grantee=role, actions=[f"dynamodb:{action}" for action in actions], resource_arns=[table.table_arn]
+    )

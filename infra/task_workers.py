@@ -72,7 +72,7 @@ class TaskWorkers(Construct):
             )
             role = function.role
             assert role is not None
-            storage.jobs_table.grant_read_write_data(role)
+            storage.grant_job_progress(role)
             storage.grant_request_consumption(role)
             storage.grant_result_upload(role)
             notify_queue.grant_send_messages(role)
@@ -80,7 +80,7 @@ class TaskWorkers(Construct):
                 storage.openai_secret.grant_read(role)
             if writes_store:
                 if database is None:
-                    storage.vacancies_table.grant_read_write_data(role)
+                    storage.grant_vacancy_writing(role)
                 else:
                     database.admit(function)
             work_queue.feed(function, max_concurrency=settings.worker_max_concurrency)

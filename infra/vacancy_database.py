@@ -1,10 +1,22 @@
-"""The PostgreSQL vacancy store (context `vacancy_store=postgres`): Aurora PostgreSQL Serverless v2 that
-can pause at zero capacity, reached through RDS Proxy, in a VPC of isolated subnets (no NAT, no
-internet). The functions placed here reach AWS only through the endpoints they need:
+"""The PostgreSQL vacancy store (context `vacancy_store=postgres`): Aurora PostgreSQL Serverless v2
+reached through RDS Proxy, in a VPC of isolated subnets (no NAT, no internet).
+
+The writer never pauses: RDS Proxy keeps a connection to it, and Aurora does not pause an instance
+with an associated proxy. So `database_min_capacity` is at least 0.5 ACU and is what an idle month
+bills, with the proxy's own 8-ACU minimum and the two interface endpoints (the README's Cost section
+has the figures, and why the proxy stays). Without a pause there is no resume to wait for: the proxy
+gives up on a database connection no later than the store's connect timeout, the store retries once,
+and the writer's SQS redeliveries cover a failover.
+
+The functions placed here reach AWS only through the endpoints they need:
 
 - Secrets Manager (interface): the database credentials and the webhook token;
 - SQS (interface): the add-vacancy worker queues its webhook on the notify queue;
 - DynamoDB and S3 (gateway, free): the worker's job record and its claim-checked request.
+
+The cluster's name and its log group are the stage's; the exported PostgreSQL log expires with the
+other logs. On destroy the cluster leaves a final snapshot, and its credentials secret stays with it
+(a snapshot restored without its password would be locked).
 
 Only two functions join: the add_vacancy_with_candidates worker (writes vacancies) and the vacancy
 reader (the api code serving GET /api/v1/vacancies/{vacancy_id}). The api function itself stays out;
@@ -15,6 +27,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from ai_interviewer import resources
+from ai_interviewer.vacancies.postgres import CONNECT_TIMEOUT_SECONDS
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -29,6 +42,7 @@ DATABASE_NAME = "ai_interviewer"
 DATABASE_USER = "ai_interviewer"
 ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9
 POSTGRES_PORT = 5432  # the cluster's and the proxy's
+EXPORTED_LOGS = "postgresql"
 
 
 class VacancyDatabase(Construct):
@@ -83,14 +97,25 @@ class VacancyDatabase(Construct):
             }.items()
         ]
 
+        cluster_identifier = settings.resource_name("vacancies")
+        # Aurora writes exported logs to this group; made here so that it has a retention (RDS would
+        # create it without one, and CDK's alternative is a custom-resource function per stack). Named,
+        # so it goes with the stack: a kept one would block deploying the stage again.
+        exported_logs = logs.LogGroup(
+            self,
+            "PostgresqlLogs",
+            log_group_name=f"/aws/rds/cluster/{cluster_identifier}/{EXPORTED_LOGS}",
+            retention=settings.log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
         self.cluster = rds.DatabaseCluster(
             self,
             "Cluster",
+            cluster_identifier=cluster_identifier,
             engine=rds.DatabaseClusterEngine.aurora_postgres(version=ENGINE_VERSION),
             writer=rds.ClusterInstance.serverless_v2("Writer", auto_minor_version_upgrade=True),
             serverless_v2_min_capacity=settings.database_min_capacity,
             serverless_v2_max_capacity=settings.database_max_capacity,
-            serverless_v2_auto_pause_duration=cdk.Duration.minutes(10),
             vpc=self.vpc,
             vpc_subnets=subnets,
             credentials=rds.Credentials.from_generated_secret(DATABASE_USER),
@@ -100,12 +125,17 @@ class VacancyDatabase(Construct):
             iam_authentication=True,
             deletion_protection=True,
             backup=rds.BackupProps(retention=cdk.Duration.days(7)),
-            cloudwatch_logs_exports=["postgresql"],
+            cloudwatch_logs_exports=[EXPORTED_LOGS],
             removal_policy=cdk.RemovalPolicy.SNAPSHOT,
         )
+        self.cluster.node.add_dependency(exported_logs)
         secret = self.cluster.secret
         assert secret is not None
         self.secret = secret
+        # `cluster.secret` is the attachment; the generated secret itself is the cluster's child.
+        generated_secret = self.cluster.node.find_child("Secret")
+        assert isinstance(generated_secret, cdk.Resource)
+        generated_secret.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         acknowledge(
             self.cluster,
             "AwsSolutions-RDS11",
@@ -125,9 +155,10 @@ class VacancyDatabase(Construct):
             vpc=self.vpc,
             vpc_subnets=subnets,
             require_tls=True,
-            # Warm functions keep a connection each; idle ones are dropped after five minutes, and the
-            # proxy keeps no idle database connections of its own, so the writer can still pause.
+            # Warm functions keep a connection each; idle ones are dropped after five minutes.
             idle_client_timeout=cdk.Duration.minutes(5),
+            # The store's connect timeout bounds the wait for a database connection anyway.
+            borrow_timeout=cdk.Duration.seconds(CONNECT_TIMEOUT_SECONDS),
             max_connections_percent=90,
             max_idle_connections_percent=0,
         )

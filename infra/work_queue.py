@@ -10,7 +10,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.compliance import acknowledge
-from infra.deploy_settings import DLQ_RETENTION_DAYS, visibility_timeout_seconds
+from infra.deploy_settings import DLQ_RETENTION_DAYS, QUEUE_RETENTION_DAYS, visibility_timeout_seconds
 
 
 class WorkQueue(Construct):
@@ -51,6 +51,9 @@ class WorkQueue(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             visibility_timeout=self.visibility_timeout,
+            # SQS's longest: a backlog longer than the default 4 days would silently drop jobs (expiry
+            # is not a dead-letter); the backlog alarm fires long before.
+            retention_period=cdk.Duration.days(QUEUE_RETENTION_DAYS),
             dead_letter_queue=sqs.DeadLetterQueue(
                 queue=self.dead_letter_queue, max_receive_count=max_receive_count
             ),

@@ -34,6 +34,8 @@ MANYLINUX_TAGS = ("manylinux2014", "manylinux_2_28", "manylinux_2_34")
 PIP_ARCHES = {"arm64": "aarch64", "x86_64": "x86_64"}
 # What the function code asset leaves out; the CDK app hashes the source with the same patterns.
 CODE_EXCLUDES = ("tests", "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+# The local emulation and its CLI run on a developer's machine only; no handler imports them.
+LOCAL_ONLY = ("ai_interviewer/local", "ai_interviewer/cli.py")
 
 
 def find_python(version: str, explicit: str | None = None) -> str:
@@ -130,9 +132,15 @@ def build_layer(output: Path, arch: str, python: str) -> Path:
 
 
 def build_code(output: Path, python: str) -> Path:
-    """Copy functions/ into `output` without tests and caches, then compile it for the target."""
+    """Copy functions/ into `output` without tests, caches and the local-only code, then compile it."""
     output.mkdir(parents=True, exist_ok=True)
     shutil.copytree(FUNCTIONS_DIR, output, ignore=shutil.ignore_patterns(*CODE_EXCLUDES), dirs_exist_ok=True)
+    for local_only in LOCAL_ONLY:
+        path = output / local_only
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     compile_tree(python, output)
     return output
 

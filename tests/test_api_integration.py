@@ -71,7 +71,7 @@ def _accepted(answer: Answer, task: TaskName) -> str:
     body = answer.json
     job_id: str = body["job_id"]
     assert body == {"message": "Task accepted", "job_id": job_id, "task": task.value, "status": "queued"}
-    assert answer.headers["Location"] == f"/api/v1/jobs/{job_id}"
+    assert answer.headers["Location"] == f"/prod/api/v1/jobs/{job_id}"  # the events come via the stage
     assert answer.headers["Content-Type"] == "application/json"
     return job_id
 
@@ -318,7 +318,7 @@ def test_redeliver_queues_a_new_notify_chain_for_a_finished_job(aws: AwsStack) -
     first = _redeliver(services, job_id)
     assert first.status == 202
     assert first.json == {"job_id": job_id, "status": "redelivery_queued", "chain": 1}
-    assert first.headers["Location"] == f"/api/v1/jobs/{job_id}"
+    assert first.headers["Location"] == f"/prod/api/v1/jobs/{job_id}"
     assert _redeliver(services, job_id).json["chain"] == 2
 
     notify_url = aws.settings().notify_queue_url

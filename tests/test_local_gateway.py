@@ -68,7 +68,7 @@ def test_proxy_event_carries_headers_query_and_body_as_api_gateway_sends_them() 
     assert event["isBase64Encoded"] is False
     context = event["requestContext"]
     assert context["stage"] == "local"
-    assert context["path"] == "/local/api/v1/jobs/j-1"
+    assert context["path"] == "/api/v1/jobs/j-1"
     assert context["resourcePath"] == "/api/v1/{proxy+}"
     assert context["identity"]["sourceIp"] == "127.0.0.5"
     assert context["requestId"] != proxy_event(request)["requestContext"]["requestId"]

@@ -50,7 +50,7 @@ def synthesize(overrides: Mapping[str, Any] | None = None) -> Synthesized:
     """Synthesize the whole app (cdk-nag fails it on any unacknowledged finding) and read the stack."""
     context = {**cdk_json_context(), "aws:cdk:bundling-stacks": [], **(overrides or {})}
     assembly = build_app(context).synth()
-    artifact = assembly.get_stack_by_name(STACK_NAME)
+    artifact = assembly.get_stack_artifact(STACK_NAME)
     metadata = json.loads(Path(assembly.directory, f"{STACK_NAME}.metadata.json").read_text(encoding="utf-8"))
     acknowledgements = {
         path: dict(entry["data"])

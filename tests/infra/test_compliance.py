@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+import yaml
 from aws_cdk import aws_s3 as s3
 from cfnlint.api import ManualArgs, lint
 
@@ -34,10 +36,23 @@ def test_an_unacknowledged_finding_fails_the_synth() -> None:
         app.synth()
 
 
+CFNLINTRC = Path(__file__).resolve().parents[2] / ".cfnlintrc"
+
+
 @pytest.mark.parametrize("variant", ["default_stack", "postgres_stack"])
-def test_templates_pass_cfn_lint(variant: str, request: pytest.FixtureRequest) -> None:
+def test_templates_pass_cfn_lint_with_the_rules_ci_runs(variant: str, request: pytest.FixtureRequest) -> None:
+    """The rules and the few exceptions CI uses (.cfnlintrc), each exception with its reason there."""
     stack: Synthesized = request.getfixturevalue(variant)
-    matches = lint(json.dumps(stack.raw), config=ManualArgs(ignore_checks=["W3005"], regions=["us-east-1"]))
+    config = yaml.safe_load(CFNLINTRC.read_text(encoding="utf-8"))
+    matches = lint(
+        json.dumps(stack.raw),
+        config=ManualArgs(
+            include_checks=config["include_checks"],
+            include_experimental=config["include_experimental"],
+            ignore_checks=config["ignore_checks"],
+            regions=["us-east-1"],
+        ),
+    )
     assert [str(match) for match in matches] == []
 
 

@@ -28,7 +28,7 @@ def test_every_function_is_arm64_python_313_with_the_layer_and_tracing(default_s
         assert ref_ids(properties["Layers"]) == {layer_id}
         assert properties["TracingConfig"] == {"Mode": "Active"}
         variables = environment(default_stack, function_id)
-        assert variables["POWERTOOLS_SERVICE_NAME"] == "ai-interviewer"
+        assert variables["POWERTOOLS_SERVICE_NAME"] == f"ai-interviewer-{default_stack.context['stage']}"
         assert variables["POWERTOOLS_METRICS_NAMESPACE"] == resources.METRICS_NAMESPACE
         assert variables["POWERTOOLS_LOG_LEVEL"] == default_stack.context["log_level"]
         assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"

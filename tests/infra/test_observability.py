@@ -1,4 +1,4 @@
-"""Alarms on dead letters, function errors and backlog, sent to the alarm topic when there is one."""
+"""Alarms on dead letters, function errors and backlog; the email subscription."""
 
 from __future__ import annotations
 
@@ -53,19 +53,12 @@ def test_every_function_alarms_on_errors(default_stack: Synthesized) -> None:
     assert set(alarms) == set(python_function_ids(default_stack))
 
 
-def test_without_an_alarm_email_there_is_no_topic(default_stack: Synthesized) -> None:
-    assert not default_stack.resources("AWS::SNS::Topic")
-    for alarm in default_stack.resources("AWS::CloudWatch::Alarm").values():
-        assert "AlarmActions" not in alarm["Properties"]
-
-
-def test_with_an_alarm_email_every_alarm_notifies_the_tls_only_topic(postgres_stack: Synthesized) -> None:
+def test_with_an_alarm_email_it_subscribes_to_the_tls_only_topic(postgres_stack: Synthesized) -> None:
     (topic_id,) = postgres_stack.resources("AWS::SNS::Topic")
     postgres_stack.template.has_resource_properties(
-        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
+        "AWS::SNS::Subscription",
+        {"Protocol": "email", "Endpoint": "ops@example.com", "TopicArn": {"Ref": topic_id}},
     )
-    for alarm in postgres_stack.resources("AWS::CloudWatch::Alarm").values():
-        assert ref_ids(alarm["Properties"]["AlarmActions"]) == {topic_id}
     (policy,) = postgres_stack.resources("AWS::SNS::TopicPolicy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert any(

@@ -1,5 +1,5 @@
-"""vacancy_store=postgres: Aurora Serverless v2 (scales to zero) behind RDS Proxy in isolated subnets,
-with only the two vacancy-store functions inside the VPC."""
+"""vacancy_store=postgres: Aurora Serverless v2 behind RDS Proxy in isolated subnets, with only the two
+vacancy-store functions inside the VPC."""
 
 from __future__ import annotations
 
@@ -57,11 +57,10 @@ def test_vpc_is_isolated_and_reaches_aws_only_through_the_endpoints_it_needs(
     }
 
 
-def test_aurora_serverless_v2_can_pause_at_zero_and_is_encrypted(postgres_stack: Synthesized) -> None:
+def test_aurora_serverless_v2_is_encrypted_and_protected(postgres_stack: Synthesized) -> None:
     (cluster,) = postgres_stack.resources("AWS::RDS::DBCluster").values()
     properties = cluster["Properties"]
     assert properties["Engine"] == "aurora-postgresql"
-    assert properties["ServerlessV2ScalingConfiguration"]["MinCapacity"] == 0
     assert properties["StorageEncrypted"] is True
     assert properties["DeletionProtection"] is True
     postgres_stack.template.has_resource_properties(

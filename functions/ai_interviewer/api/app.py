@@ -53,8 +53,16 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 
 
-def job_location(job_id: str) -> str:
-    return f"{API_PREFIX}/jobs/{job_id}"
+def base_path(event: APIGatewayProxyEvent) -> str:
+    """The path this API was reached under, before /api/v1: the stage on API Gateway's own domain
+    (`/prod`), a custom domain's base path mapping, or nothing. API Gateway's `requestContext.path` is
+    the path the client sent, and `path` the part the API itself routes."""
+    requested = event.request_context.path or ""
+    return requested.removesuffix(event.path) if requested.endswith(event.path) else ""
+
+
+def job_location(job_id: str, base: str = "") -> str:
+    return f"{base}{API_PREFIX}/jobs/{job_id}"
 
 
 def _json(status: int, model: BaseModel, headers: dict[str, str] | None = None) -> Response[Any]:
@@ -162,7 +170,7 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
     ) -> Response[RedeliveryResponse]:
         authorize()
         queued = redeliver_job(services, job_id)
-        return _json(202, queued, {"Location": job_location(queued.job_id)})
+        return _json(202, queued, {"Location": job_location(queued.job_id, base_path(app.current_event))})
 
     @app.get(
         f"{API_PREFIX}/vacancies/<vacancy_id>",
@@ -190,15 +198,20 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         return _json(200, HealthResponse())
 
     @functools.cache
-    def openapi_document() -> str:
+    def openapi_document(server_url: str) -> str:
         # Imported here: the OpenAPI models cost a cold start ~0.2 s that no other route needs.
-        from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+        from aws_lambda_powertools.event_handler.openapi.models import (  # noqa: PLC0415
+            APIKey,
+            APIKeyIn,
+            Server,
+        )
 
         document = json.loads(
             app.get_openapi_json_schema(
                 title=API_TITLE,
                 version=API_VERSION,
                 description="Long tasks are accepted with 202 and answered by a signed webhook.",
+                servers=[Server(url=server_url)],
                 security_schemes={TOKEN_SCHEME: APIKey(name=TOKEN_HEADER, in_=APIKeyIn.header)},
             )
         )
@@ -227,7 +240,8 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         },
     )
     def openapi() -> Response[str]:
-        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document())
+        document = openapi_document(base_path(app.current_event) or "/")
+        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=document)
 
     return app
 
@@ -239,7 +253,7 @@ def _add_task_route(
         authorize()
         event = app.current_event
         acceptance = accept_task(services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER))
-        headers = {"Location": job_location(acceptance.job_id)}
+        headers = {"Location": job_location(acceptance.job_id, base_path(event))}
         if acceptance.replayed:
             headers[REPLAYED_HEADER] = "true"
         return _json(202, AcceptedResponse(job_id=acceptance.job_id, task=task), headers)

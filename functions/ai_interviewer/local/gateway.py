@@ -143,7 +143,9 @@ def proxy_event(request: HttpRequest, resources: Sequence[str] = API_RESOURCES) 
                 "user": None,
                 "userArn": None,
             },
-            "path": f"/{LOCAL_STAGE}{path}",
+            # The path as sent: the local front serves at its root, like a custom domain without a
+            # base path mapping (API Gateway's own domain would show the stage here).
+            "path": path,
             "protocol": "HTTP/1.1",
             "requestId": request_id,
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
