@@ -193,12 +193,19 @@ def logical_ids_by_handler(template: Path) -> dict[str, list[str]]:
 def describe_functions(template: Path | None, out: TextIO) -> None:
     """`invoke --list`: each function, its sample events and, from a template, its logical ids."""
     ids = logical_ids_by_handler(template) if template is not None else {}
+    rows = []
     for function in functions():
-        samples = [_shown(path) for path in function.sample_events()]
-        line = f"{function.name:<30}"
-        if template is not None:
-            line += f" {','.join(ids.get(function.handler, ['(not in the template)'])):<44}"
-        print(f"{line} {' '.join(samples) or '(no sample event)'}".rstrip(), file=out)
+        samples = " ".join(_shown(path) for path in function.sample_events()) or "(no sample event)"
+        logical_ids = ",".join(ids.get(function.handler, ["(not in the template)"]))
+        rows.append(
+            [function.name, logical_ids, samples] if template is not None else [function.name, samples]
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        print(
+            "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[-1]]),
+            file=out,
+        )
 
 
 def _shown(path: Path) -> str:
