@@ -105,8 +105,6 @@ def run_receive(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def run_invoke(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import contextlib  # noqa: PLC0415
-
     from ai_interviewer.local import invoke  # noqa: PLC0415
     from ai_interviewer.local.aws_emulation import EmulationError  # noqa: PLC0415
 
@@ -115,19 +113,15 @@ def run_invoke(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             template = invoke.find_template(args.template) if args.sam else None
             invoke.describe_functions(template, sys.stdout)
             return 0
+        if args.sam:
+            parser.error("--sam goes with --list")
         if args.function is None:
             parser.error("name a FUNCTION (or pass --list)")
         function = invoke.find_function(args.function)
         event = invoke.read_event(args.event, function)
         overrides: dict[str, str] = {}
         if args.env_vars:
-            # Keys may be the template's logical ids, as for `sam local invoke`: read them when a
-            # template is at hand.
-            ids: list[str] = []
-            if args.template or list(Path("cdk.out").glob("*.template.json")):
-                with contextlib.suppress(invoke.InvokeError):
-                    template = invoke.find_template(args.template)
-                    ids = invoke.logical_ids_by_handler(template).get(function.handler, [])
+            ids = invoke.template_logical_ids(function, args.template)
             overrides = invoke.read_env_vars(args.env_vars, function, ids)
         return invoke.run(
             function,

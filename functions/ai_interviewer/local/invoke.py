@@ -190,6 +190,18 @@ def logical_ids_by_handler(template: Path) -> dict[str, list[str]]:
     return ids
 
 
+def template_logical_ids(
+    function: FunctionInfo, template: str | None, cdk_out: Path = Path("cdk.out")
+) -> list[str]:
+    """`function`'s logical ids in `template`, else in the one template in cdk.out/; none without one
+    (an env-vars file may name functions by them, as for `sam local invoke`)."""
+    try:
+        path = find_template(template, cdk_out)
+    except InvokeError:
+        return []  # no template in cdk.out/ (a --template that is not there fails below, as it should)
+    return logical_ids_by_handler(path).get(function.handler, [])
+
+
 def describe_functions(template: Path | None, out: TextIO) -> None:
     """`invoke --list`: each function, its sample events and, from a template, its logical ids."""
     ids = logical_ids_by_handler(template) if template is not None else {}
