@@ -37,14 +37,14 @@ EVENTS_DIR = Path(__file__).resolve().parents[3] / "events"
 SAMPLE_EVENTS_TOKEN = "test-token-0123456789abcdef"  # noqa: S105 - a published sample value
 TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
 TOKEN_HEADER = "X-Webhook-Token"  # noqa: S105 - a header name
-# Functions without a timeout of their own in `resources` (new handler modules) get the blueprint's usual one.
+# A function whose timeout `resources` does not name (a handler module added later) gets a minute.
 DEFAULT_TIMEOUT_SECONDS = 60
+# The notify queue's sample event (events/sqs/notify.json), and generate-event's name for its message.
+NOTIFY_EVENT = "notify"
 # The SQS event a function reads when it is not named after it (the notifier reads the notify queue).
-SQS_SAMPLE_NAMES = {"notifier": "notify"}
+SQS_SAMPLE_NAMES = {"notifier": NOTIFY_EVENT}
 # Which sample event runs when none is given: the api has one per route.
 DEFAULT_API_EVENT = "health"
-# The sample SQS events a function's own sample lacks; `generate-event notify` builds a notify message.
-NOTIFY_EVENT = "notify"
 # Logs at INFO unless the user chose a level: they are what invoke is run for.
 INVOKE_LOG_LEVEL = "INFO"
 
@@ -333,11 +333,14 @@ def invoke_handler(function: FunctionInfo, event: dict[str, Any], environ: Mappi
     request_id = context.aws_request_id
     buffer = io.StringIO()  # one C-level write per call: safe from the function's threads
     failed = False
-    started = time.monotonic()
+    loading = time.monotonic()
+    started = loading  # until the handler is loaded: Lambda reports its init apart from the invocation
     with process_environment(environ), _captured_output(buffer):
         _cold_start()
         try:
-            response: Any = load_handler(function.handler, fresh=True)(copy.deepcopy(event), context)
+            handler = load_handler(function.handler, fresh=True)
+            started = time.monotonic()
+            response: Any = handler(copy.deepcopy(event), context)
         except Exception as error:
             failed = True
             # Lambda's error response, and its log line with the traceback.
@@ -350,6 +353,7 @@ def invoke_handler(function: FunctionInfo, event: dict[str, Any], environ: Mappi
             print(f"[ERROR] {type(error).__name__}: {error}")
             traceback.print_exc(file=buffer)
     duration_ms = (time.monotonic() - started) * 1000
+    init_ms = (started - loading) * 1000
     logs = [f"START RequestId: {request_id} Version: {context.function_version}", buffer.getvalue().rstrip()]
     if duration_ms > function.timeout_seconds * 1000:
         failed = True
@@ -359,7 +363,7 @@ def invoke_handler(function: FunctionInfo, event: dict[str, Any], environ: Mappi
         )
     logs += [
         f"END RequestId: {request_id}",
-        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms"
+        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tInit Duration: {init_ms:.2f} ms"
         f"\tTimeout: {function.timeout_seconds} s",
     ]
     return Invocation(response=response, logs="\n".join(line for line in logs if line) + "\n", failed=failed)
