@@ -18,7 +18,7 @@ import pytest
 from ai_interviewer import cli
 from ai_interviewer.local import invoke
 from ai_interviewer.models.jobs import JobStatus, TaskMessage
-from ai_interviewer.resources import API_HANDLER, TaskName
+from ai_interviewer.resources import API_HANDLER, LOCAL_WEBHOOK_SECRET, TaskName
 
 from tests.conftest import TEST_TOKEN, AwsStack
 from tests.test_api_events import event_body, job_items, queue_depth
@@ -194,6 +194,14 @@ def test_generated_events_are_accepted_and_run(
     status, response, _ = invoke_stdin("generate_tags", capsys.readouterr().out)
     assert (status, response) == (0, {"batchItemFailures": []})
     assert job(services, "job-from-generate-event").status is JobStatus.SUCCEEDED
+
+
+def test_generate_event_takes_the_running_stacks_token(
+    capsys: pytest.CaptureFixture[str], aws: AwsStack
+) -> None:
+    aws.client("secretsmanager").create_secret(Name=LOCAL_WEBHOOK_SECRET, SecretString="the-stack-token")
+    assert cli.main(["generate-event", "get-job", "--stack", aws.endpoint]) == 0
+    assert json.loads(capsys.readouterr().out)["headers"]["X-Webhook-Token"] == "the-stack-token"
 
 
 def test_generate_event_refuses_an_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:

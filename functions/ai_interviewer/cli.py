@@ -143,7 +143,7 @@ def run_generate_event(args: argparse.Namespace, parser: argparse.ArgumentParser
     from ai_interviewer.local import invoke  # noqa: PLC0415
 
     try:
-        token = invoke.event_token(args.token, os.environ)
+        token = invoke.event_token(args.token, os.environ, stack_endpoint=args.stack)
         event = invoke.generate_event(args.name, token, job_id=args.job_id)
     except invoke.InvokeError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -206,9 +206,15 @@ def _add_invoke_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "name", metavar="ROUTE|TASK", help="a route (rank-resumes), a task (rank_resumes) or notify"
     )
     generate.add_argument(
-        "--token", help="the token to send (default: WEBHOOK_SECRET_TOKEN, else the samples')"
+        "--token",
+        help="the token to send (default: WEBHOOK_SECRET_TOKEN, else the --stack's, else the samples')",
     )
     generate.add_argument("--job-id", help="the job id of an SQS event (default: a new one)")
+    generate.add_argument(
+        "--stack",
+        metavar="URL",
+        help="take the token from a running `ai-interviewer local` (its `moto at` URL)",
+    )
     generate.set_defaults(run=run_generate_event, command_parser=generate)
 
 

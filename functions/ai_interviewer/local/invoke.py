@@ -477,12 +477,32 @@ def generate_event(
     return event
 
 
-def event_token(explicit: str | None, base: Mapping[str, str], dotenv: Path = Path(".env")) -> str:
-    """--token, else WEBHOOK_SECRET_TOKEN (environment or .env), else the sample events' token."""
+def event_token(
+    explicit: str | None,
+    base: Mapping[str, str],
+    *,
+    stack_endpoint: str | None = None,
+    dotenv: Path = Path(".env"),
+) -> str:
+    """--token, else WEBHOOK_SECRET_TOKEN (environment or .env), else the running stack's (its secret),
+    else the sample events' token: the same order `invoke` resolves it in."""
     from ai_interviewer.settings import load_dotenv  # noqa: PLC0415
 
     if explicit:
         return explicit
     environ = dict(base)
     load_dotenv(dotenv, environ)
-    return environ.get(TOKEN_ENV, "").strip() or SAMPLE_EVENTS_TOKEN
+    if environ.get(TOKEN_ENV, "").strip():
+        return environ[TOKEN_ENV].strip()
+    if stack_endpoint:
+        import boto3  # noqa: PLC0415
+
+        from ai_interviewer.local.stack import emulation_environment  # noqa: PLC0415
+
+        emulation_environment(environ, stack_endpoint)
+        with process_environment(environ):
+            client = boto3.session.Session().client("secretsmanager")
+            with contextlib.suppress(client.exceptions.ResourceNotFoundException):
+                token: str = client.get_secret_value(SecretId=resources.LOCAL_WEBHOOK_SECRET)["SecretString"]
+                return token
+    return SAMPLE_EVENTS_TOKEN
