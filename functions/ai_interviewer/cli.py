@@ -1,5 +1,5 @@
-"""`ai-interviewer`: the local stack (`local`), a webhook receiver to try it with (`receive`), and an
-engine's figures on a labelled set (`eval`)."""
+"""`ai-interviewer`: the local stack (`local`), a webhook receiver to try it with (`receive`), an
+engine's figures on a labelled set (`eval`), and one function on one event (`invoke`, `generate-event`)."""
 
 from __future__ import annotations
 
@@ -143,6 +143,118 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 1 if data["overall"]["failed"] else 0
+def run_invoke(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ai_interviewer.local import invoke  # noqa: PLC0415
+    from ai_interviewer.local.aws_emulation import EmulationError  # noqa: PLC0415
+
+    try:
+        if args.list:
+            template = invoke.find_template(args.template) if args.sam else None
+            invoke.describe_functions(template, sys.stdout)
+            return 0
+        if args.sam:
+            parser.error("--sam goes with --list")
+        if args.function is None:
+            parser.error("name a FUNCTION (or pass --list)")
+        function = invoke.find_function(args.function)
+        event = invoke.read_event(args.event, function)
+        overrides: dict[str, str] = {}
+        if args.env_vars:
+            ids = invoke.template_logical_ids(function, args.template)
+            overrides = invoke.read_env_vars(args.env_vars, function, ids)
+        return invoke.run(
+            function,
+            event,
+            overrides=overrides,
+            stack_endpoint=args.stack,
+            base_environ=os.environ,
+            out=sys.stdout,
+            err=sys.stderr,
+        )
+    except (invoke.InvokeError, EmulationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, invoke.InvokeError) else 1
+
+
+def run_generate_event(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import json  # noqa: PLC0415
+
+    from ai_interviewer.local import invoke  # noqa: PLC0415
+
+    try:
+        token = invoke.event_token(args.token, os.environ, stack_endpoint=args.stack)
+        event = invoke.generate_event(args.name, token, job_id=args.job_id)
+    except invoke.InvokeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(event, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_invoke_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`invoke` and `generate-event`: one function's handler on one event, as `sam local` does it."""
+    invoke_command = commands.add_parser(
+        "invoke",
+        help="run one function's handler on one event, in this process (like `sam local invoke`, no Docker)",
+        description=(
+            "Runs FUNCTION's real handler once on the event, against the embedded AWS emulation "
+            "provisioned as `ai-interviewer local` does (or a running one, --stack). Prints the return "
+            "value as JSON on stdout, then the function's logs on stderr; exits 1 if the handler raised. "
+            "The webhook token is WEBHOOK_SECRET_TOKEN (environment or .env), else the running stack's, "
+            "else the one the sample events in events/ carry."
+        ),
+    )
+    invoke_command.add_argument(
+        "function", nargs="?", help="api, notifier, a task (rank_resumes, ...): see --list"
+    )
+    invoke_command.add_argument(
+        "event",
+        nargs="?",
+        help="event JSON file, or - for stdin (default: the function's first sample event)",
+    )
+    invoke_command.add_argument(
+        "--env-vars", metavar="FILE", help='SAM\'s env-vars JSON: {"Parameters": {...}, "<function>": {...}}'
+    )
+    invoke_command.add_argument(
+        "--stack",
+        metavar="URL",
+        help="the AWS emulation of a running `ai-interviewer local` (its `moto at` URL): messages land "
+        "on the queues its workers poll",
+    )
+    invoke_command.add_argument(
+        "--list", action="store_true", help="name the functions and their sample events, then exit"
+    )
+    invoke_command.add_argument(
+        "--sam", action="store_true", help="with --list: add each function's logical id in the template"
+    )
+    invoke_command.add_argument(
+        "--template", help="the synthesized template (default: the one in cdk.out/, from `npx cdk synth`)"
+    )
+    invoke_command.set_defaults(run=run_invoke, command_parser=invoke_command)
+
+    generate = commands.add_parser(
+        "generate-event",
+        help="print a ready event: API Gateway for a route (rank-resumes), SQS for a task (rank_resumes)",
+        description=(
+            "Prints a fresh event built from the sample in events/: an API Gateway proxy event for a route "
+            "(its name in the URL: rank-resumes, get-job, health, ...) carrying the webhook token, or an SQS "
+            "event for a task (rank_resumes, ...) or notify, with a valid message."
+        ),
+    )
+    generate.add_argument(
+        "name", metavar="ROUTE|TASK", help="a route (rank-resumes), a task (rank_resumes) or notify"
+    )
+    generate.add_argument(
+        "--token",
+        help="the token to send (default: WEBHOOK_SECRET_TOKEN, else the --stack's, else the samples')",
+    )
+    generate.add_argument("--job-id", help="the job id of an SQS event (default: a new one)")
+    generate.add_argument(
+        "--stack",
+        metavar="URL",
+        help="take the token from a running `ai-interviewer local` (its `moto at` URL)",
+    )
+    generate.set_defaults(run=run_generate_event, command_parser=generate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", metavar="OUT", help="also write every figure and each case's order to OUT"
     )
     evaluate.set_defaults(run=run_eval, command_parser=evaluate)
+    _add_invoke_commands(commands)
     return parser
 
 
