@@ -143,6 +143,8 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 1 if data["overall"]["failed"] else 0
+
+
 def run_invoke(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ai_interviewer.local import invoke  # noqa: PLC0415
     from ai_interviewer.local.aws_emulation import EmulationError  # noqa: PLC0415
