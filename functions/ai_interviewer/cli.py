@@ -8,7 +8,6 @@ import signal
 import sys
 import tempfile
 import threading
-from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -48,18 +47,11 @@ def run_local(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         environ["DATABASE_URL"] = args.database_url
     if environ.get("VACANCY_STORE") == "postgres" and not environ.get("DATABASE_URL"):
         parser.error("--vacancy-store postgres needs --database-url (or DATABASE_URL)")
-    with ExitStack() as closing:
-        if args.verbose:
-            function_log: TextIO = sys.stderr
-            log_place = "on stderr (--verbose)"
-        else:
-            log_path = Path(
-                args.log_file or Path(tempfile.gettempdir()) / f"ai-interviewer-local-{args.port}.log"
-            )
-            function_log = closing.enter_context(log_path.open("w", encoding="utf-8", buffering=1))
-            log_place = f"{log_path} (JSON lines; --verbose puts them on stderr)"
-        return _serve_local(args, function_log, log_place)
-    raise AssertionError("unreachable")  # pragma: no cover - the block returns
+    if args.verbose:
+        return _serve_local(args, sys.stderr, "on stderr (--verbose)")
+    log_path = Path(args.log_file or Path(tempfile.gettempdir()) / f"ai-interviewer-local-{args.port}.log")
+    with log_path.open("w", encoding="utf-8", buffering=1) as function_log:
+        return _serve_local(args, function_log, f"{log_path} (JSON lines; --verbose puts them on stderr)")
 
 
 def _serve_local(args: argparse.Namespace, function_log: TextIO, log_place: str) -> int:
