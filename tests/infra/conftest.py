@@ -12,8 +12,8 @@ INFRA_TESTS = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every infra test in one xdist group, so one worker starts the CDK (jsii runs a Node process and
-    loads aws-cdk-lib: seconds) and synthesizes each variant once for all of them."""
+    """Every infra test in one xdist group, so one worker synthesizes each variant (seconds each, with
+    cdk-nag) once for all of them, instead of every worker synthesizing both."""
     for item in items:
         if item.path.is_relative_to(INFRA_TESTS):
             item.add_marker(pytest.mark.xdist_group("cdk-synth"))
