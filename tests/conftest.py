@@ -1,9 +1,10 @@
-"""Shared fixtures: one moto server per test session, reset and provisioned afresh for each test."""
+"""Shared fixtures: one moto server per test session (per xdist worker), provisioned once and emptied
+between tests (see `tests/emulated_account.py`)."""
 
 from __future__ import annotations
 
+import functools
 import os
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,9 @@ import pytest
 from ai_interviewer.local.provision import provision
 from ai_interviewer.settings import Settings
 from moto.server import ThreadedMotoServer
+
+from tests.database import database_url, unreachable_reason
+from tests.emulated_account import Baseline, reset_account
 
 TEST_TOKEN = "test-token-0123456789abcdef"
 PREVIOUS_TOKEN = "previous-token-fedcba9876543210"
@@ -29,6 +33,8 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "AiInterviewerTests",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        # The between-test reset empties queues directly; a test's own PurgeQueue is never refused.
+        "MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR": "false",
     }
 )
 for variable in ("AWS_PROFILE", "OPENAI_API_KEY", "OPENAI_BASE_URL", "WEBHOOK_SECRET_TOKEN"):
@@ -68,13 +74,30 @@ class AwsStack:
         return self.session.client(service)  # type: ignore[call-overload]
 
 
+@dataclass
+class _ProvisionedAccount:
+    session: boto3.session.Session
+    environment: dict[str, str]
+    baseline: Baseline | None = None
+
+
+@pytest.fixture(scope="session")
+def _provisioned_account(moto_endpoint: str) -> _ProvisionedAccount:
+    # One session for the whole run: each new session loads the service models again (~0.2 s each).
+    return _ProvisionedAccount(session=boto3.session.Session(), environment={})
+
+
 @pytest.fixture
-def aws(moto_endpoint: str) -> AwsStack:
+def aws(moto_endpoint: str, _provisioned_account: _ProvisionedAccount) -> AwsStack:
     """A clean emulated account with every table, queue and bucket the functions expect."""
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    session = boto3.session.Session()
-    return AwsStack(endpoint=moto_endpoint, session=session, environment=provision(session))
+    account = _provisioned_account
+
+    def provision_afresh() -> Baseline:
+        account.environment = provision(account.session)
+        return Baseline.capture(account.session.region_name)
+
+    account.baseline = reset_account(moto_endpoint, account.baseline, provision_afresh)
+    return AwsStack(endpoint=moto_endpoint, session=account.session, environment=dict(account.environment))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -82,3 +105,14 @@ def _quiet_moto_access_log() -> None:
     import logging  # noqa: PLC0415
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@functools.cache
+def _postgres_unavailable() -> str | None:
+    return unreachable_reason(database_url())
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` skip (with the reason) when TEST_DATABASE_URL's server cannot be had."""
+    if item.get_closest_marker("postgres") is not None and (reason := _postgres_unavailable()):
+        pytest.skip(reason)

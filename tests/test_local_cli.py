@@ -3,12 +3,21 @@ and nothing can point the stack at real AWS."""
 
 from __future__ import annotations
 
+import argparse
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
-from ai_interviewer.cli import main
+from ai_interviewer.cli import build_parser, main
 from ai_interviewer.local.lambda_runtime import HandlerNotFoundError, load_handler
 from ai_interviewer.local.stack import apply_local_defaults, emulation_environment, ensure_token
+from ai_interviewer.settings import load_dotenv
+
+REPO = Path(__file__).resolve().parents[1]
+BASH = shutil.which("bash") or "/bin/bash"
 
 
 def test_a_token_is_generated_only_when_the_user_has_none() -> None:
@@ -78,3 +87,63 @@ def test_postgres_vacancy_store_without_a_database_url_is_a_usage_error(
     with pytest.raises(SystemExit) as exited:
         main(["local", "--port", "0", "--vacancy-store", "postgres"])
     assert exited.value.code == 2
+
+
+def test_a_name_repeated_in_dotenv_takes_its_last_value_and_the_environment_still_wins(
+    tmp_path: Path,
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "WEBHOOK_SECRET_TOKEN=first\n# a comment\nexport OPENAI_MODEL='gpt-x'\n"
+        'WEBHOOK_SECRET_TOKEN="second"\n',
+        encoding="utf-8",
+    )
+    environ: dict[str, str] = {}
+    load_dotenv(dotenv, environ)
+    # What `export $(grep WEBHOOK_SECRET_TOKEN .env)` in the README's walk-through ends up with, too.
+    assert environ == {"WEBHOOK_SECRET_TOKEN": "second", "OPENAI_MODEL": "gpt-x"}
+
+    mine = {"WEBHOOK_SECRET_TOKEN": "from-the-shell"}
+    load_dotenv(dotenv, mine)
+    assert mine["WEBHOOK_SECRET_TOKEN"] == "from-the-shell"
+
+
+def test_a_busy_port_fails_at_once_with_the_address_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        assert main(["local", "--port", str(port), "--log-file", str(tmp_path / "functions.log")]) == 1
+        took = time.monotonic() - started
+    error = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in error
+    assert "--port" in error
+    # Refused before the emulation or any function started (those take seconds).
+    assert took < 2, took
+    assert not (tmp_path / "functions.log").exists()
+
+
+def _run_script(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
+        [BASH, str(REPO / "run"), *arguments], capture_output=True, text=True, check=False, timeout=30
+    )
+
+
+def test_run_help_lists_every_command_and_option_of_the_cli() -> None:
+    shown = _run_script("--help").stdout
+    parser = build_parser()
+    [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        assert f"\n  {name} " in shown, name
+        for action in command._actions:
+            for option in action.option_strings:
+                if option not in {"-h", "--help"}:
+                    assert option in shown, (name, option)
+    assert "\n  test " in shown
+    unknown = _run_script("nope")
+    assert unknown.returncode == 2
+    assert "unknown command 'nope'" in unknown.stderr

@@ -33,8 +33,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.conftest import AwsStack
+from tests.database import database_url
 
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES_URL = database_url()  # TEST_DATABASE_URL; tests marked `postgres` skip when it is down
 RACERS = 8
 
 RUSSIAN_VACANCY = (
@@ -80,7 +81,7 @@ class PostgresSchema:
 
 @pytest.fixture
 def postgres_schema() -> Iterator[PostgresSchema]:
-    """A fresh schema on the real server; fails (does not skip) when the server is not running."""
+    """A fresh schema on the real server (tests marked `postgres` skip, saying why, without one)."""
     name = f"vacancy_store_test_{uuid.uuid4().hex[:12]}"
     identifier = sql.Identifier(name)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
@@ -432,20 +433,21 @@ def test_postgres_conninfo_from_the_rds_secret_requires_tls_and_prefers_the_prox
 @pytest.mark.postgres
 def test_postgres_from_the_secret_connects_to_the_proxy_host_only_over_tls(aws: AwsStack) -> None:
     password = f"never-in-errors-{uuid.uuid4().hex}"
+    server = {name: str(value) for name, value in conninfo_to_dict(POSTGRES_URL).items()}
     secret_arn = aws.client("secretsmanager").create_secret(
         Name="ai-interviewer/database",
         SecretString=json.dumps(
             {
                 "host": "cluster.invalid",
-                "port": 5432,
-                "username": "postgres",
+                "port": int(server.get("port", 5432)),
+                "username": server.get("user", "postgres"),
                 "password": password,
-                "dbname": "test",
+                "dbname": server.get("dbname", "test"),
             }
         ),
     )["ARN"]
     settings = aws.settings(
-        VACANCY_STORE="postgres", DATABASE_SECRET_ARN=secret_arn, DATABASE_HOST="127.0.0.1"
+        VACANCY_STORE="postgres", DATABASE_SECRET_ARN=secret_arn, DATABASE_HOST=server["host"]
     )
 
     with pytest.raises(TransientError) as raised:
@@ -454,7 +456,7 @@ def test_postgres_from_the_secret_connects_to_the_proxy_host_only_over_tls(aws: 
     # It reached the proxy host (not the secret's unresolvable one) and refused to go on without TLS,
     # which the local server does not offer.
     cause = str(raised.value.__cause__)
-    assert "127.0.0.1" in cause
+    assert server["host"] in cause
     assert "SSL" in cause
     assert password not in str(raised.value) + cause
 

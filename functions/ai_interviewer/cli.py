@@ -8,9 +8,11 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 
 from ai_interviewer.settings import Settings, load_dotenv
 
@@ -31,6 +33,30 @@ def _wait_for_stop_signal() -> None:
 
 
 def run_local(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ai_interviewer.local.stack import check_port_free  # noqa: PLC0415
+
+    try:
+        check_port_free(args.host, args.port)  # at once, before anything starts
+    except OSError as error:
+        print(f"error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        print("       (is another stack or server using it? choose another with --port)", file=sys.stderr)
+        return 1
+    environ = os.environ
+    load_dotenv(Path(".env"), environ)
+    if args.vacancy_store:
+        environ["VACANCY_STORE"] = args.vacancy_store
+    if args.database_url:
+        environ["DATABASE_URL"] = args.database_url
+    if environ.get("VACANCY_STORE") == "postgres" and not environ.get("DATABASE_URL"):
+        parser.error("--vacancy-store postgres needs --database-url (or DATABASE_URL)")
+    if args.verbose:
+        return _serve_local(args, sys.stderr, "on stderr (--verbose)")
+    log_path = Path(args.log_file or Path(tempfile.gettempdir()) / f"ai-interviewer-local-{args.port}.log")
+    with log_path.open("w", encoding="utf-8", buffering=1) as function_log:
+        return _serve_local(args, function_log, f"{log_path} (JSON lines; --verbose puts them on stderr)")
+
+
+def _serve_local(args: argparse.Namespace, function_log: TextIO, log_place: str) -> int:
     from ai_interviewer.local.lambda_runtime import HandlerNotFoundError  # noqa: PLC0415
     from ai_interviewer.local.stack import (  # noqa: PLC0415
         LocalStack,
@@ -40,17 +66,10 @@ def run_local(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
 
     environ = os.environ
-    load_dotenv(Path(".env"), environ)
-    if args.vacancy_store:
-        environ["VACANCY_STORE"] = args.vacancy_store
-    if args.database_url:
-        environ["DATABASE_URL"] = args.database_url
-    if environ.get("VACANCY_STORE") == "postgres" and not environ.get("DATABASE_URL"):
-        parser.error("--vacancy-store postgres needs --database-url (or DATABASE_URL)")
     generated_token = ensure_token(environ)
     apply_local_defaults(environ)
 
-    stack = LocalStack(host=args.host, port=args.port, environ=environ)
+    stack = LocalStack(host=args.host, port=args.port, environ=environ, function_log=function_log)
     try:
         stack.start()
     except HandlerNotFoundError as error:
@@ -66,6 +85,7 @@ def run_local(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"  engine     {engine_description(settings)}")
     print(f"  vacancies  {settings.vacancy_store.value}")
     print(f"  AWS        moto at {stack.moto_endpoint} (SQS, DynamoDB, S3, Secrets Manager)")
+    print(f"  logs       {log_place}")
     if generated_token:
         print(f"  token      {generated_token}")
         print("             generated for this run (send it as X-Webhook-Token; set WEBHOOK_SECRET_TOKEN")
@@ -274,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vacancy-store", choices=["dynamodb", "postgres"], help="where stored vacancies go (VACANCY_STORE)"
     )
     local.add_argument("--database-url", help="PostgreSQL URL for --vacancy-store postgres (DATABASE_URL)")
+    logs = local.add_mutually_exclusive_group()
+    logs.add_argument(
+        "--log-file",
+        help="file for the functions' JSON logs (default: ai-interviewer-local-PORT.log in the temp dir)",
+    )
+    logs.add_argument("--verbose", action="store_true", help="the functions' JSON logs on stderr instead")
     local.set_defaults(run=run_local, command_parser=local)
 
     receive = commands.add_parser(

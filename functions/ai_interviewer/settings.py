@@ -150,15 +150,19 @@ class Settings(BaseModel):
 
 
 def load_dotenv(path: Path, environ: dict[str, str] | os._Environ[str]) -> None:
-    """Fill `environ` from a `KEY=value` file without overriding what is already set."""
+    """Fill `environ` from a `KEY=value` file without overriding what is already set. A name given twice
+    takes its last value, as a shell sourcing the file (or `export $(grep ...)`) would."""
     if not path.is_file():
         return
+    values: dict[str, str] = {}
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.removeprefix("export ").partition("=")
-        environ.setdefault(key.strip(), value.strip().strip("\"'"))
+        values[key.strip()] = value.strip().strip("\"'")
+    for key, value in values.items():
+        environ.setdefault(key, value)
 
 
 @functools.cache

@@ -41,7 +41,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,10 +50,14 @@ from typing import Any
 import pytest
 from ai_interviewer.local.receiver import verify
 
-pytestmark = pytest.mark.e2e
+# One xdist worker runs the module: its tests share one running stack.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-local-stack")]
 
 # Every wait is bounded; the machine is shared, so the bounds are generous rather than tight.
 WAIT_SECONDS = 60
+# A start imports every function and starts moto; on a loaded machine (or with nothing compiled yet)
+# that alone can take a minute.
+START_SECONDS = 180
 
 
 def seed_requests(webhook_base: str) -> dict[str, dict[str, Any]]:
@@ -177,9 +181,21 @@ class StackProcess:
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     lines: queue.Queue[str] = field(default_factory=queue.Queue)
+    log_file: Path | None = None
+    # Where the current test's view of stdout begins (tests share one running stack).
+    since: int = 0
 
-    def wait_for_line(self, fragment: str) -> str:
-        deadline = time.monotonic() + WAIT_SECONDS
+    def begin_test(self) -> None:
+        """From now on `lines_with` and `wait_for_line` see only the lines printed from here on."""
+        while True:
+            try:
+                self.lines.get_nowait()
+            except queue.Empty:
+                break
+        self.since = len(self.stdout)
+
+    def wait_for_line(self, fragment: str, within: float = WAIT_SECONDS) -> str:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             try:
                 line = self.lines.get(timeout=0.5)
@@ -192,7 +208,7 @@ class StackProcess:
         raise AssertionError(f"no line with {fragment!r}; stderr:\n{''.join(self.stderr)[-4000:]}")
 
     def lines_with(self, fragment: str) -> list[str]:
-        return [line for line in self.stdout if fragment in line]
+        return [line for line in self.stdout[self.since :] if fragment in line]
 
 
 @contextmanager
@@ -205,11 +221,21 @@ def local_stack(workdir: Path, **settings: str) -> Iterator[StackProcess]:
         and name not in {"LLM_ENGINE", "VACANCY_STORE", "DATABASE_URL", "ALLOW_PRIVATE_WEBHOOK_URLS"}
     }
     environment.update(
-        {"WEBHOOK_SECRET_TOKEN": SECRET_TOKEN, "LLM_ENGINE": "heuristic", "PYTHONUNBUFFERED": "1"}
+        {"WEBHOOK_SECRET_TOKEN": SECRET_TOKEN, "LLM_ENGINE": "heuristic", "PYTHONUNBUFFERED": "1", **settings}
     )
     port = free_port()
+    log_file = workdir / "functions.log"
     process = subprocess.Popen(  # noqa: S603 - our own command line, fixed arguments
-        [sys.executable, "-m", "ai_interviewer.cli", "local", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "ai_interviewer.cli",
+            "local",
+            "--port",
+            str(port),
+            "--log-file",
+            str(log_file),
+        ],
         cwd=workdir,
         env=environment,
         stdout=subprocess.PIPE,
@@ -217,7 +243,7 @@ def local_stack(workdir: Path, **settings: str) -> Iterator[StackProcess]:
         text=True,
         encoding="utf-8",
     )
-    stack = StackProcess(process)
+    stack = StackProcess(process, log_file=log_file)
 
     def drain(stream: Any, into: list[str], lines: queue.Queue[str] | None) -> None:
         for line in stream:
@@ -232,7 +258,7 @@ def local_stack(workdir: Path, **settings: str) -> Iterator[StackProcess]:
     for reader in readers:
         reader.start()
     try:
-        stack.wait_for_line("Ready:")
+        stack.wait_for_line("Ready:", within=START_SECONDS)
         stack.url = f"http://127.0.0.1:{port}"
         yield stack
     finally:
@@ -248,6 +274,54 @@ def local_stack(workdir: Path, **settings: str) -> Iterator[StackProcess]:
         # Shown by pytest when the test fails: what the user would have seen in the terminal.
         print("---- ai-interviewer local stdout ----", "".join(stack.stdout), sep="\n")
         print("---- ai-interviewer local stderr ----", "".join(stack.stderr)[-6000:], sep="\n")
+
+
+# The settings of the stack the module's tests share: a fast retry, so a failed delivery comes back in
+# a second (a test whose deliveries all succeed sees no difference).
+SHARED_SETTINGS = {"WEBHOOK_RETRY_SCHEDULE": "1"}
+
+
+class SharedStack:
+    """One `ai-interviewer local` for the module's tests (a start costs seconds), started on first use.
+    A test that stops it, to check the shutdown, leaves the next test a new one."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._running = ExitStack()
+        self._stack: StackProcess | None = None
+
+    @contextmanager
+    def use(self) -> Iterator[StackProcess]:
+        if self._stack is None or self._stack.process.poll() is not None:
+            self.stop()
+            self._stack = self._running.enter_context(local_stack(self._workdir, **SHARED_SETTINGS))
+        stack = self._stack
+        stack.begin_test()
+        try:
+            yield stack
+        except BaseException:
+            # Shown by pytest for the failing test: what the stack printed meanwhile.
+            print(
+                "---- ai-interviewer local stdout (this test) ----",
+                "".join(stack.stdout[stack.since :]),
+                sep="\n",
+            )
+            print("---- ai-interviewer local stderr ----", "".join(stack.stderr)[-6000:], sep="\n")
+            raise
+
+    def stop(self) -> None:
+        """Ctrl-C to the running stack, if any, and wait until it is gone."""
+        self._stack = None
+        self._running.close()
+
+
+@pytest.fixture(scope="module")
+def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedStack]:
+    shared = SharedStack(tmp_path_factory.mktemp("local-stack"))
+    try:
+        yield shared
+    finally:
+        shared.stop()
 
 
 def call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, str], Any]:
@@ -294,9 +368,36 @@ def check_payload_shape(route: str, payload: dict[str, Any], request: dict[str, 
         raise AssertionError(f"unexpected route {route}")
 
 
-def test_the_seeds_five_requests_come_back_as_five_signed_webhooks(tmp_path: Path) -> None:
+def test_a_failed_delivery_is_retried_through_the_notify_queue_until_the_receiver_accepts(
+    shared_stack: SharedStack,
+) -> None:
+    with webhook_sink(first_statuses=(503,)) as sink, shared_stack.use() as stack:
+        body = seed_requests(sink.url)["generate-tags"]
+        status, _, answer = call(f"{stack.url}/api/v1/webhook/generate-tags", SECRET_TOKEN, body)
+        assert status == 202
+        job_id = answer["job_id"]
+
+        first, second = sink.collect(2)
+        # One webhook, two attempts: same id and body, a new attempt number, both signed.
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]
+        assert (first.headers["X-AI-Interviewer-Attempt"], second.headers["X-AI-Interviewer-Attempt"]) == (
+            "1",
+            "2",
+        )
+        assert first.body == second.body
+        assert verify_signature(second.body, second.headers["X-AI-Interviewer-Signature"])
+
+        stack.wait_for_line(f"{job_id} generate_tags delivered 200 (attempt 2)")
+        assert stack.lines_with(f"{job_id} generate_tags delivery failed 503 (attempt 1), retrying")
+        status, _, job = call(f"{stack.url}/api/v1/jobs/{job_id}", SECRET_TOKEN)
+        assert [attempt["status_code"] for attempt in job["delivery"]["attempts"]] == [503, 200]
+    assert stack.process.poll() is None, "the stack stays up for the next test"
+
+
+def test_the_seeds_five_requests_come_back_as_five_signed_webhooks(shared_stack: SharedStack) -> None:
+    # Defined last: it stops the shared stack (Ctrl-C) to check the shutdown.
     started = time.monotonic()
-    with webhook_sink() as sink, local_stack(tmp_path) as stack:
+    with webhook_sink() as sink, shared_stack.use() as stack:
         requests = seed_requests(sink.url)
 
         # A wrong token is refused before anything is stored or queued.
@@ -346,7 +447,13 @@ def test_the_seeds_five_requests_come_back_as_five_signed_webhooks(tmp_path: Pat
         # No request text reaches the stack's output.
         output = "".join(stack.stdout)
         assert "Иванов Иван" not in output and "python-разраба" not in output
+        # Nor the functions' log file, which has lines for these jobs.
+        assert stack.log_file is not None
+        logged = stack.log_file.read_text(encoding="utf-8")
+        assert any(job_id in logged for job_id in accepted)
+        assert "Иванов Иван" not in logged and "python-разраба" not in logged
 
+    shared_stack.stop()
     assert stack.process.returncode == 0, "".join(stack.stderr)[-4000:]
     assert stack.lines_with("Stopped.")
     # The AWS emulation (moto, a process of the stack's own) went with it.
@@ -354,32 +461,3 @@ def test_the_seeds_five_requests_come_back_as_five_signed_webhooks(tmp_path: Pat
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", int(emulation)), timeout=10).close()
     print(f"e2e took {time.monotonic() - started:.1f} s")
-
-
-def test_a_failed_delivery_is_retried_through_the_notify_queue_until_the_receiver_accepts(
-    tmp_path: Path,
-) -> None:
-    with (
-        webhook_sink(first_statuses=(503,)) as sink,
-        local_stack(tmp_path, WEBHOOK_RETRY_SCHEDULE="1") as stack,
-    ):
-        body = seed_requests(sink.url)["generate-tags"]
-        status, _, answer = call(f"{stack.url}/api/v1/webhook/generate-tags", SECRET_TOKEN, body)
-        assert status == 202
-        job_id = answer["job_id"]
-
-        first, second = sink.collect(2)
-        # One webhook, two attempts: same id and body, a new attempt number, both signed.
-        assert first.headers["webhook-id"] == second.headers["webhook-id"]
-        assert (first.headers["X-AI-Interviewer-Attempt"], second.headers["X-AI-Interviewer-Attempt"]) == (
-            "1",
-            "2",
-        )
-        assert first.body == second.body
-        assert verify_signature(second.body, second.headers["X-AI-Interviewer-Signature"])
-
-        stack.wait_for_line(f"{job_id} generate_tags delivered 200 (attempt 2)")
-        assert stack.lines_with(f"{job_id} generate_tags delivery failed 503 (attempt 1), retrying")
-        status, _, job = call(f"{stack.url}/api/v1/jobs/{job_id}", SECRET_TOKEN)
-        assert [attempt["status_code"] for attempt in job["delivery"]["attempts"]] == [503, 200]
-    assert stack.process.returncode == 0

@@ -5,6 +5,7 @@ per worker with the deployed batch size and maximum concurrency."""
 from __future__ import annotations
 
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -14,6 +15,7 @@ from typing import TextIO
 
 from ai_interviewer import resources
 from ai_interviewer.local.aws_emulation import AwsEmulation
+from ai_interviewer.local.function_logs import route_function_logs
 from ai_interviewer.local.gateway import (
     API_RESOURCES,
     API_RESOURCES_WITH_VACANCY_READER,
@@ -39,7 +41,7 @@ API_ENVIRONMENTS = 10
 LOCAL_DEFAULTS = {
     "ALLOW_PRIVATE_WEBHOOK_URLS": "true",
     "POWERTOOLS_SERVICE_NAME": "ai-interviewer-local",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_LOG_LEVEL": "INFO",  # function logs go to a file (or stderr), not among the progress lines
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "AiInterviewerLocal",
@@ -80,6 +82,15 @@ def emulation_environment(environ: MutableMapping[str, str], endpoint: str) -> N
     )
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise OSError now if the API's address is taken, before the emulation and the functions start
+    (the gateway binds the same way: SO_REUSEADDR, so a port in TIME_WAIT is not "busy")."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def engine_description(settings: Settings) -> str:
     if settings.engine is EngineChoice.OPENAI:
         endpoint = settings.openai_base_url or "api.openai.com"
@@ -95,6 +106,8 @@ class LocalStack:
     port: int
     environ: MutableMapping[str, str]
     out: TextIO = sys.stdout
+    # The functions' Powertools JSON logs: a file (the CLI's default) or stderr, never `out`.
+    function_log: TextIO = sys.stderr
     _emulation: AwsEmulation | None = field(default=None, init=False, repr=False)
     _http: GatewayHttpServer | None = field(default=None, init=False, repr=False)
     _serving: threading.Thread | None = field(default=None, init=False, repr=False)
@@ -121,6 +134,11 @@ class LocalStack:
         from ai_interviewer.local.provision import provision  # noqa: PLC0415
         from ai_interviewer.payload_store import PayloadStore  # noqa: PLC0415
 
+        route_function_logs(
+            self.environ.get("POWERTOOLS_SERVICE_NAME", LOCAL_DEFAULTS["POWERTOOLS_SERVICE_NAME"]),
+            self.environ.get("POWERTOOLS_LOG_LEVEL", LOCAL_DEFAULTS["POWERTOOLS_LOG_LEVEL"]),
+            self.function_log,
+        )
         self._emulation = AwsEmulation()
         self.moto_endpoint = self._emulation.start()
 
