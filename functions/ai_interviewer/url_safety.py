@@ -58,6 +58,10 @@ class UnsafeUrlError(ValueError):
     """The URL may not receive webhooks. The message names the rule, never the secret parts."""
 
 
+class UnresolvableHostError(UnsafeUrlError):
+    """The host name does not resolve now; unlike the other rules, that may change."""
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one carries (mapped, NAT64 or 6to4), which must be vetted too."""
     if address.ipv4_mapped is not None:
@@ -141,8 +145,8 @@ def resolve_public_address(target: WebhookTarget, *, allow_private: bool) -> str
     """Resolve the host and return one address to connect to; every resolved address must be public."""
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise UnsafeUrlError("webhook_url host does not resolve") from error
+    except (socket.gaierror, UnicodeError) as error:
+        raise UnresolvableHostError("webhook_url host does not resolve") from error
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise UnsafeUrlError("webhook_url host does not resolve")

@@ -33,6 +33,7 @@ class DeliveryState(StrEnum):
     DELIVERED = "delivered"  # a 2xx was received
     GONE = "gone"  # the receiver answered 410: never again
     EXHAUSTED = "exhausted"  # the retry schedule ran out
+    REFUSED = "refused"  # the URL was refused at delivery (unsafe or invalid): it can never succeed
 
 
 class DeliveryAttempt(BaseModel):
@@ -42,6 +43,7 @@ class DeliveryAttempt(BaseModel):
     duration_ms: int
     status_code: int | None = None
     error: str | None = None  # error class when no HTTP status came back (timeout, refused, unsafe URL)
+    reason: str | None = None  # why the URL was refused at delivery (the rule, never the URL itself)
 
 
 class Delivery(BaseModel):
@@ -84,6 +86,7 @@ class Job(BaseModel):
     prompt_version: str | None = None
     usage: Usage | None = None
     notify_enqueued: bool = False  # the hand-off to the notifier was recorded
+    task_sent: bool = False  # the task message was queued (a replay of the Idempotency-Key re-sends it)
     redelivery_chain: int = 0  # bumped by each redeliver request
     delivery: Delivery = Field(default_factory=Delivery)
     expires_at: int  # epoch seconds, the table's TTL
