@@ -31,7 +31,6 @@ DEFAULT_JOB_TTL_DAYS = 7
 # retries within seconds, long enough that an outage is not hammered. Each step gets ±20 % jitter.
 DEFAULT_TASK_RETRY_SCHEDULE = (10, 60, 300, 900)
 DEFAULT_MAX_CRITERIA = 20
-DEFAULT_MAX_CRITERION_NAME_CHARS = 100
 
 
 class EngineChoice(StrEnum):
@@ -77,9 +76,9 @@ class Settings(BaseModel):
 
     max_resumes: int = Field(default=500, ge=1)
     max_text_chars: int = Field(default=200_000, ge=1)
-    # A job's cost grows with resumes x criteria: both are bounded so the worst request fits the worker.
+    # A job's cost grows with resumes x criteria: both are bounded so the worst request fits the worker
+    # (criterion names are bounded by their schema, `CRITERION_NAME`).
     max_criteria: int = Field(default=DEFAULT_MAX_CRITERIA, ge=1)
-    max_criterion_name_chars: int = Field(default=DEFAULT_MAX_CRITERION_NAME_CHARS, ge=1)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1)
     job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1)
 
@@ -141,7 +140,6 @@ class Settings(BaseModel):
             "max_resumes": "MAX_RESUMES",
             "max_text_chars": "MAX_TEXT_CHARS",
             "max_criteria": "MAX_CRITERIA",
-            "max_criterion_name_chars": "MAX_CRITERION_NAME_CHARS",
             "max_body_bytes": "MAX_BODY_BYTES",
             "job_ttl_days": "JOB_TTL_DAYS",
             "jobs_table_name": resources.JOBS_TABLE_ENV,

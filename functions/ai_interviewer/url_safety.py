@@ -91,7 +91,7 @@ def _literal_address(host: str) -> IPAddress | None:
     # Shorthand IPv4 forms (127.1, 0x7f.1, 2130706433) that resolvers accept as addresses.
     try:
         return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: an embedded NUL
         return None
 
 
@@ -104,12 +104,28 @@ class WebhookTarget:
 
 
 def parse_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
-    """Check the URL's text; raise `UnsafeUrlError` with the rule it broke."""
+    """Check the URL's text; raise `UnsafeUrlError` with the rule it broke (and nothing else, whatever
+    the text: an unexpected failure of the parsers is a refused URL too)."""
     try:
-        parts: SplitResult = urlsplit(url.strip())
+        return _parse_webhook_url(url, allow_private=allow_private)
+    except UnsafeUrlError:
+        raise
+    except Exception as error:
+        raise UnsafeUrlError("webhook_url is not a valid URL") from error
+
+
+def _parse_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
+    text = url.strip()
+    if any(char.isspace() or not char.isprintable() for char in text):
+        # No request line can carry them: the URL could never be delivered to.
+        raise UnsafeUrlError("webhook_url must not contain spaces or control characters")
+    try:
+        parts: SplitResult = urlsplit(text)
         port = parts.port
     except ValueError as error:
         raise UnsafeUrlError("webhook_url is not a valid URL") from error
+    if port == 0:
+        raise UnsafeUrlError("webhook_url has an invalid port")
     scheme = parts.scheme.lower()
     allowed_schemes = ("https", "http") if allow_private else ("https",)
     if scheme not in allowed_schemes:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -51,7 +53,46 @@ def read_json_object(raw_body: bytes, max_body_bytes: int) -> dict[str, Any]:
         raise ApiError(400, "malformed_json", "request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise ApiError(400, "malformed_json", "request body must be a JSON object")
+    _refuse_unencodable_text(parsed)
     return parsed
+
+
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a parsed JSON value (object keys too), with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, key
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _refuse_unencodable_text(body: dict[str, Any]) -> None:
+    """A lone surrogate escape ("\\ud800") parses but is no Unicode text: nothing downstream could encode
+    it. A NUL is never part of a resume, a vacancy or a URL, and C-based parsers cut strings at it."""
+    for path, text in _strings(body):
+        # Schema-like names only: a key of `weights` or `metadata` may be any client text.
+        safe_path = [part if isinstance(part, int) or _FIELD_NAME.match(part) else "…" for part in path]
+        if any("\ud800" <= char <= "\udfff" for char in text):
+            raise ApiError(
+                400,
+                "malformed_json",
+                "request body holds an unpaired UTF-16 surrogate escape",
+                [{"loc": safe_path, "msg": "unpaired surrogate", "type": "invalid_unicode"}],
+            )
+        if "\x00" in text:
+            raise ApiError(
+                422,
+                "validation_error",
+                "request body holds a NUL character",
+                [{"loc": safe_path, "msg": "NUL characters are not allowed", "type": "invalid_character"}],
+            )
 
 
 def _validation_details(error: ValidationError) -> list[dict[str, Any]]:
@@ -69,6 +110,15 @@ def validate_request(task: TaskName, body: dict[str, Any], settings: Settings) -
         ) from None
 
     problems: list[dict[str, Any]] = []
+    criteria = request.criterion_names()
+    if len(criteria) > settings.max_criteria:
+        problems.append(
+            {
+                "loc": ["weights"],
+                "msg": f"at most {settings.max_criteria} criteria",
+                "type": "too_many_criteria",
+            }
+        )
     if len(request.resume_list()) > settings.max_resumes:
         problems.append(
             {"loc": ["resumes"], "msg": f"at most {settings.max_resumes} resumes", "type": "too_many_resumes"}
