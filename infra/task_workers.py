@@ -9,6 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.dead_letters import DeadLetterConsumer
 from infra.deploy_settings import WORKER_PROFILES, DeploySettings, construct_name
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
@@ -86,3 +87,14 @@ class TaskWorkers(Construct):
             work_queue.feed(function, max_concurrency=settings.worker_max_concurrency)
             self.queues[task] = work_queue
             self.functions[task] = function
+        self.dead_letters = DeadLetterConsumer(
+            self,
+            "DeadLetters",
+            settings=settings,
+            blueprint=blueprint,
+            storage=storage,
+            handler=resources.TASK_DEAD_LETTERS_HANDLER,
+            description="Fails dead-lettered jobs as worker_crashed and queues their failure webhooks",
+            dead_letter_queues=[work_queue.dead_letter_queue for work_queue in self.queues.values()],
+            notify_queue=notify_queue,
+        )

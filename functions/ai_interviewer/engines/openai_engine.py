@@ -29,6 +29,7 @@ from typing import TypeVar
 
 import openai
 
+from ai_interviewer.assessment_progress import report_assessment
 from ai_interviewer.engines.base import (
     Engine,
     Interview,
@@ -159,7 +160,8 @@ class OpenAiEngine(Engine):
         # Byte-identical for every resume of the job: everything up to the resume's BEGIN line.
         shared_prefix = fence.wrap(DataKind.VACANCY, vacancy_text) + "\n\n"
 
-        def assess(resume: ResumeIn) -> tuple[ResumeAssessment, Usage]:
+        def assess(item: tuple[int, ResumeIn]) -> tuple[ResumeAssessment, Usage]:
+            position, resume = item
             messages: list[Message] = [
                 system_message(system),
                 user_message(shared_prefix + fence.wrap(DataKind.RESUME, resume.content)),
@@ -173,9 +175,10 @@ class OpenAiEngine(Engine):
                 cons=answer.cons,
                 flags=flags,
             )
+            report_assessment(position, assessment, usage)  # kept by the task at once: a retry skips it
             return assessment, usage
 
-        results = self._run_bounded(assess, list(resumes))
+        results = self._run_bounded(assess, list(enumerate(resumes)))
         return [assessment for assessment, _ in results], _total(usage for _, usage in results)
 
     def _run_bounded(

@@ -67,6 +67,14 @@ class Usage(BaseModel):
             calls=self.calls + other.calls,
         )
 
+    def __sub__(self, other: Usage) -> Usage:
+        """What is left of this usage once `other` is taken out (never below zero)."""
+        return Usage(
+            prompt_tokens=max(0, self.prompt_tokens - other.prompt_tokens),
+            completion_tokens=max(0, self.completion_tokens - other.completion_tokens),
+            calls=max(0, self.calls - other.calls),
+        )
+
 
 class Job(BaseModel):
     job_id: str
