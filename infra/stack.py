@@ -53,7 +53,12 @@ class AiInterviewerStack(cdk.Stack):
         )
 
         work_queues: dict[str, WorkQueue] = {"Notify": notifier.work_queue}
-        functions: dict[str, lambda_.IFunction] = {"Api": api.function, "Notifier": notifier.function}
+        functions: dict[str, lambda_.IFunction] = {
+            "Api": api.function,
+            "Notifier": notifier.function,
+            "TaskDeadLetters": workers.dead_letters.function,
+            "NotifyDeadLetters": notifier.dead_letters.function,
+        }
         for task, work_queue in workers.queues.items():
             work_queues[construct_name(task)] = work_queue
             functions[construct_name(task)] = workers.functions[task]

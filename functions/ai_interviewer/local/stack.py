@@ -31,9 +31,10 @@ TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a se
 POLLER_STOP_SECONDS = 20
 # Pollers whose long poll is cut by the emulation's end retry once and then end.
 POLLER_JOIN_SECONDS = 5
-# Concurrent api invocations (API Gateway starts an environment per request in flight; the deployed stage
-# throttles far above what one machine sends). Each environment holds its own router.
-API_ENVIRONMENTS = 10
+# Concurrent api invocations. API Gateway starts an environment per request in flight, each a process of
+# its own; here environments share one process and Powertools' class-level current request (see
+# `ApiGateway`), so the api gets one environment: its requests are resolved one at a time, never mixed.
+API_ENVIRONMENTS = 1
 
 # Defaults for a developer machine; anything the user set (environment or .env) wins.
 LOCAL_DEFAULTS = {

@@ -33,16 +33,24 @@ if TYPE_CHECKING:
 IN_PROCESS_CHUNK = 10
 
 
-def rank_resumes(request: RankResumesRequest, job_id: str, services: Services) -> TaskOutcome:
-    """Assess every resume not yet assessed by an earlier receive of this job, keeping each assessment as
-    it lands, then score and order all of them. A failure (or the deadline) on the way loses nothing
-    already assessed: the next receive asks only for the rest."""
+def resumable_rank_resumes(request: RankResumesRequest, job_id: str, services: Services) -> TaskOutcome:
+    """The workers' rank task: `rank_resumes` keeping its progress on the job store."""
+    return rank_resumes(request, job_id, services, keep_progress=True)
+
+
+def rank_resumes(
+    request: RankResumesRequest, job_id: str, services: Services, *, keep_progress: bool = False
+) -> TaskOutcome:
+    """Assess every resume, then score and order them. With `keep_progress` (the workers), each
+    assessment is kept on the job store as it lands and resumes an earlier receive of the job already
+    assessed are not asked again: a failure (or the deadline) on the way loses nothing. Without it
+    (evaluation, benchmarks) no store is touched."""
     weights = effective_weights(request.weights)
     criteria = list(weights)
     engine = services.engine
     language = detect_language(request.vacancy_text)
     count = len(request.resumes)
-    kept = _kept_assessments(services, job_id, count)
+    kept = _kept_assessments(services, job_id, count) if keep_progress else {}
     missing = [index for index in range(count) if index not in kept]
     expires_at = int(time.time()) + services.settings.job_ttl_days * 86_400
 
@@ -57,8 +65,9 @@ def rank_resumes(request: RankResumesRequest, job_id: str, services: Services) -
             wasted.append(usage)
             return
         kept[index] = (assessment, usage)
-        record = {"assessment": assessment.model_dump(mode="json"), "usage": usage.model_dump()}
-        services.jobs.record_assessment(job_id, index, json.dumps(record, ensure_ascii=False), expires_at)
+        if keep_progress:
+            record = {"assessment": assessment.model_dump(mode="json"), "usage": usage.model_dump()}
+            services.jobs.record_assessment(job_id, index, json.dumps(record, ensure_ascii=False), expires_at)
 
     step = IN_PROCESS_CHUNK if engine.model is None else max(1, len(missing))
     for start in range(0, len(missing), step):
