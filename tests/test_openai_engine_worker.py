@@ -218,3 +218,45 @@ def test_a_retry_assesses_only_the_resumes_its_first_receive_did_not_finish(
         ("beta.txt", 30),
     ]
     assert job.usage is not None and job.usage.calls == 3  # the kept assessments' calls and gamma's last
+
+
+def test_a_retried_interview_resumes_after_its_last_finished_round(aws: AwsStack, fake: FakeOpenAI) -> None:
+    served = {"calls": 0}
+
+    def second_round_fails(request: ChatRequest) -> Reply:
+        served["calls"] += 1
+        if served["calls"] in (3, 4):  # round 2's question and its one SDK retry
+            return Reply.error(500)
+        return Reply.json(request.conforming_answer())
+
+    fake.replier = second_round_fails
+    services = openai_services(aws, fake)
+    job_id = str(uuid.uuid4())
+    services.jobs.create(
+        Job(
+            job_id=job_id,
+            task=TaskName.START_INTERVIEW,
+            webhook_url="https://example.com/hook",
+            request_sha256="0" * 64,
+            expires_at=int(time.time()) + 86_400,
+        )
+    )
+    request = {
+        "webhook_url": "https://example.com/hook",
+        "vacancy_text": VACANCY,
+        "resume_text": RESUMES[1]["content"],
+    }
+    message = TaskMessage(job_id=job_id, task=TaskName.START_INTERVIEW, request=request)
+
+    with pytest.raises(TransientError):
+        worker.run_job(message, 1, services)
+    assert len(fake.requests) == 4
+
+    worker.run_job(message, 2, services)
+
+    questions = services.settings.interview_questions
+    # The retry asks only what is missing: the rest of the rounds and the analysis, not round 1 again.
+    assert len(fake.requests) - 4 == 2 * (questions - 1) + 1
+    job = recorded(services, message)
+    assert job.status is JobStatus.SUCCEEDED and job.result is not None
+    assert len(job.result["chat_history"]) == 2 * questions

@@ -54,12 +54,13 @@ class JobStore(ABC):
         """Record that the job's task message was queued (a replay of its key re-sends it otherwise)."""
 
     @abstractmethod
-    def record_assessment(self, job_id: str, index: int, assessment_json: str, expires_at: int) -> None:
-        """Keep one resume's finished assessment, so a redelivery does not assess it again."""
+    def record_progress(self, job_id: str, part: str, index: int, data_json: str, expires_at: int) -> None:
+        """Keep one finished piece of a job's work (`part` names the kind: a resume's assessment, an
+        interview's turn), so a redelivery does not do it again."""
 
     @abstractmethod
-    def assessments(self, job_id: str, count: int) -> dict[int, str]:
-        """The assessments recorded for resumes 0..count-1, by index."""
+    def progress(self, job_id: str, part: str, count: int) -> dict[int, str]:
+        """The pieces of `part` recorded for indexes 0..count-1, by index."""
 
     @abstractmethod
     def claim_attempt(
@@ -194,9 +195,9 @@ class DynamoDbJobStore(JobStore):
         return {JOBS_TABLE_PARTITION_KEY: {"S": f"idempotency#{key}"}}
 
     @staticmethod
-    def _assessment_key(job_id: str, index: int) -> dict[str, Any]:
+    def _progress_key(job_id: str, part: str, index: int) -> dict[str, Any]:
         # Its own prefix: no job id can name one of these items.
-        return {JOBS_TABLE_PARTITION_KEY: {"S": f"assessment#{job_id}#{index}"}}
+        return {JOBS_TABLE_PARTITION_KEY: {"S": f"progress#{job_id}#{part}#{index}"}}
 
     def mark_task_sent(self, job_id: str) -> None:
         # Bookkeeping, not a change of the job's state: `updated_at` stays the acceptance time.
@@ -209,19 +210,19 @@ class DynamoDbJobStore(JobStore):
                 ExpressionAttributeValues={":true": {"BOOL": True}},
             )
 
-    def record_assessment(self, job_id: str, index: int, assessment_json: str, expires_at: int) -> None:
+    def record_progress(self, job_id: str, part: str, index: int, data_json: str, expires_at: int) -> None:
         self._client.put_item(
             TableName=self._table,
             Item={
-                **self._assessment_key(job_id, index),
-                "assessment": {"S": assessment_json},
+                **self._progress_key(job_id, part, index),
+                "data": {"S": data_json},
                 TTL_ATTRIBUTE: {"N": str(expires_at)},
             },
         )
 
-    def assessments(self, job_id: str, count: int) -> dict[int, str]:
+    def progress(self, job_id: str, part: str, count: int) -> dict[int, str]:
         found: dict[int, str] = {}
-        pending = [self._assessment_key(job_id, index) for index in range(count)]
+        pending = [self._progress_key(job_id, part, index) for index in range(count)]
         for start in range(0, len(pending), BATCH_GET_LIMIT):
             keys = pending[start : start + BATCH_GET_LIMIT]
             while keys:
@@ -230,7 +231,7 @@ class DynamoDbJobStore(JobStore):
                 )
                 for item in response["Responses"].get(self._table, []):
                     index = int(item[JOBS_TABLE_PARTITION_KEY]["S"].rsplit("#", 1)[1])
-                    found[index] = item["assessment"]["S"]
+                    found[index] = item["data"]["S"]
                 unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys", {}))
                 keys = list(unprocessed.get(self._table, {}).get("Keys", []))
         return found

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ai_interviewer.assessment_progress import reporting_assessments
 from ai_interviewer.deadline import require_remaining
 from ai_interviewer.engines.base import Engine, ResumeAssessment
 from ai_interviewer.errors import InvalidModelOutputError
@@ -22,6 +21,7 @@ from ai_interviewer.models.payloads import RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
+from ai_interviewer.task_progress import reporting_assessments
 from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # Resumes per engine call for an engine without a model: it works in-process, so the job's deadline is
 # checked between such chunks (an engine with a model checks it before each of its calls).
 IN_PROCESS_CHUNK = 10
+ASSESSMENT_PART = "assessment"  # the job store's name for a kept resume assessment
 
 
 def resumable_rank_resumes(request: RankResumesRequest, job_id: str, services: Services) -> TaskOutcome:
@@ -67,7 +68,9 @@ def rank_resumes(
         kept[index] = (assessment, usage)
         if keep_progress:
             record = {"assessment": assessment.model_dump(mode="json"), "usage": usage.model_dump()}
-            services.jobs.record_assessment(job_id, index, json.dumps(record, ensure_ascii=False), expires_at)
+            services.jobs.record_progress(
+                job_id, ASSESSMENT_PART, index, json.dumps(record, ensure_ascii=False), expires_at
+            )
 
     step = IN_PROCESS_CHUNK if engine.model is None else max(1, len(missing))
     for start in range(0, len(missing), step):
@@ -125,7 +128,7 @@ def _kept_assessments(
     services: Services, job_id: str, count: int
 ) -> dict[int, tuple[ResumeAssessment, Usage]]:
     kept: dict[int, tuple[ResumeAssessment, Usage]] = {}
-    for index, raw in services.jobs.assessments(job_id, count).items():
+    for index, raw in services.jobs.progress(job_id, ASSESSMENT_PART, count).items():
         record = json.loads(raw)
         kept[index] = (
             ResumeAssessment.model_validate(record["assessment"]),
