@@ -1,5 +1,6 @@
 """Memory: peak RSS of each function handling its largest allowed input (the settings' defaults: 500
-resumes, 200 000 characters a text, a 6 MiB body), each in a fresh subprocess, to size Lambda memory.
+resumes, 200 000 characters a text, a 6 MiB body, 20 criteria with 64-character names), each in a fresh
+subprocess, to size Lambda memory.
 
     uv run python bench/memory.py
 
@@ -185,6 +186,8 @@ def largest_bodies(webhook_url: str, settings: Settings) -> dict[TaskName, bytes
     resume lists filling the body limit with the most resumes allowed."""
     rng = random.Random(6)
     longest = settings.max_text_chars
+    # The most criteria allowed, with the longest names: a job's cost grows with resumes x criteria.
+    worst_weights = {f"criterion_{i:02}_" + "x" * 51: 1.0 for i in range(settings.max_criteria)}
 
     def filled(vacancy_field: str, extra: dict[str, Any]) -> bytes:
         base = {"webhook_url": webhook_url, **extra, vacancy_field: vacancy_text(longest), "resumes": []}
@@ -204,12 +207,15 @@ def largest_bodies(webhook_url: str, settings: Settings) -> dict[TaskName, bytes
         return json.dumps({"webhook_url": webhook_url, **fields}, ensure_ascii=False).encode()
 
     return {
-        TaskName.RANK_RESUMES: filled("vacancy_text", {}),
+        TaskName.RANK_RESUMES: filled("vacancy_text", {"weights": worst_weights}),
         TaskName.ADD_VACANCY_WITH_CANDIDATES: filled("vacancy_content", {"vacancy_filename": "vacancy.md"}),
         TaskName.START_INTERVIEW: single(
             {"vacancy_text": vacancy_text(longest), "resume_text": resume_text(rng, longest)}
         ),
-        TaskName.BUILD_VACANCY: single({"base_text": vacancy_text(longest)}),
+        TaskName.BUILD_VACANCY: json.dumps(
+            {"webhook_url": webhook_url, "base_text": vacancy_text(longest), "weights": worst_weights},
+            ensure_ascii=False,
+        ).encode(),
         TaskName.GENERATE_TAGS: single({"vacancy_text": vacancy_text(longest)}),
     }
 

@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from ai_interviewer import resources
 from constructs import Construct
 
+from infra.dead_letters import DeadLetterConsumer
 from infra.deploy_settings import DeploySettings
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
@@ -56,3 +57,13 @@ class Notifier(Construct):
         storage.webhook_secret.grant_read(role)
         # Consuming includes ChangeMessageVisibility, which is how a retry waits for its delay.
         self.work_queue.feed(self.function, max_concurrency=settings.notifier_max_concurrency)
+        self.dead_letters = DeadLetterConsumer(
+            self,
+            "DeadLetters",
+            settings=settings,
+            blueprint=blueprint,
+            storage=storage,
+            handler=resources.NOTIFY_DEAD_LETTERS_HANDLER,
+            description="Records the delivery of dead-lettered notify messages as exhausted",
+            dead_letter_queues=[self.work_queue.dead_letter_queue],
+        )

@@ -29,6 +29,9 @@ MAX_RECOVERY_PERIOD_DAYS = 35  # DynamoDB's longest point-in-time recovery windo
 # What each store calls (ai_interviewer.jobs.DynamoDbJobStore, ai_interviewer.vacancies.dynamodb).
 JOB_ACCEPTANCE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")  # + idempotency keys
 JOB_PROGRESS_ACTIONS = ("GetItem", "UpdateItem")  # start, succeed, fail, record a delivery
+# A task that keeps its progress across retries writes one item per assessed resume or interview round
+# and reads them back in batches.
+TASK_PROGRESS_ACTIONS = ("PutItem", "BatchGetItem")
 VACANCY_WRITE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "BatchWriteItem")
 VACANCY_READ_ACTIONS = ("GetItem", "Query")
 
@@ -138,6 +141,10 @@ class Storage(Construct):
     def grant_job_progress(self, role: iam.IRole) -> None:
         """A worker or the notifier reads a job and moves it on (status, result, delivery attempts)."""
         _grant_table(role, self.jobs_table, JOB_PROGRESS_ACTIONS)
+
+    def grant_task_progress(self, role: iam.IRole) -> None:
+        """A worker keeps each finished resume assessment or interview round, so a retry skips it."""
+        _grant_table(role, self.jobs_table, TASK_PROGRESS_ACTIONS)
 
     def grant_vacancy_writing(self, role: iam.IRole) -> None:
         _grant_table(role, self.vacancies_table, VACANCY_WRITE_ACTIONS)

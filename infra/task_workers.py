@@ -9,6 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.dead_letters import DeadLetterConsumer
 from infra.deploy_settings import WORKER_PROFILES, DeploySettings, construct_name
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
@@ -17,6 +18,9 @@ from infra.work_queue import WorkQueue
 
 # Writes the vacancy store; the other tasks only read their request and write their result.
 STORE_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
+# The tasks that record each finished piece of work on the jobs table (tasks/rank_resumes.py,
+# tasks/start_interview.py), so a redelivery does only what is missing.
+TASKS_KEEPING_PROGRESS = frozenset({TaskName.RANK_RESUMES, TaskName.START_INTERVIEW})
 
 
 class TaskWorkers(Construct):
@@ -73,6 +77,8 @@ class TaskWorkers(Construct):
             role = function.role
             assert role is not None
             storage.grant_job_progress(role)
+            if task in TASKS_KEEPING_PROGRESS:
+                storage.grant_task_progress(role)
             storage.grant_request_consumption(role)
             storage.grant_result_upload(role)
             notify_queue.grant_send_messages(role)
@@ -86,3 +92,14 @@ class TaskWorkers(Construct):
             work_queue.feed(function, max_concurrency=settings.worker_max_concurrency)
             self.queues[task] = work_queue
             self.functions[task] = function
+        self.dead_letters = DeadLetterConsumer(
+            self,
+            "DeadLetters",
+            settings=settings,
+            blueprint=blueprint,
+            storage=storage,
+            handler=resources.TASK_DEAD_LETTERS_HANDLER,
+            description="Fails dead-lettered jobs as worker_crashed and queues their failure webhooks",
+            dead_letter_queues=[work_queue.dead_letter_queue for work_queue in self.queues.values()],
+            notify_queue=notify_queue,
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from ai_interviewer.resources import EVENT_SOURCE_BATCH_SIZE
+from ai_interviewer.resources import DEAD_LETTERS_TIMEOUT_SECONDS, EVENT_SOURCE_BATCH_SIZE
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
@@ -39,6 +39,8 @@ class WorkQueue(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=cdk.Duration.days(DLQ_RETENTION_DAYS),
+            # Its consumer (infra/dead_letters.py) gets the same six-fold room as every other consumer.
+            visibility_timeout=cdk.Duration.seconds(visibility_timeout_seconds(DEAD_LETTERS_TIMEOUT_SECONDS)),
         )
         acknowledge(
             self.dead_letter_queue,

@@ -17,7 +17,6 @@ from ai_interviewer.queues import load_request
 from ai_interviewer.resources import TaskName
 from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore
 from ai_interviewer.wiring import Services
-from botocore.exceptions import ClientError
 
 from tests.conftest import TEST_TOKEN, AwsStack
 from tests.test_api_events import (
@@ -216,23 +215,6 @@ def test_a_job_store_that_does_not_answer_is_a_json_503_and_nothing_is_queued(aw
     }
     assert _task_messages(aws, TaskName.GENERATE_TAGS) == []
     assert call(services, load_event("get-job")).status == 503
-
-
-def test_a_failed_job_write_releases_its_idempotency_key_so_a_retry_starts_afresh(aws: AwsStack) -> None:
-    failing = services_for(aws)
-    client: Any = failing.jobs._client  # type: ignore[attr-defined]
-
-    def job_write_fails(params: dict[str, Any], **_: Any) -> None:
-        if params.get("Item", {}).get("pk", {}).get("S", "").startswith("job#"):
-            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "down"}}, "PutItem")
-
-    client.meta.events.register("provide-client-params.dynamodb.PutItem", job_write_fails)
-    event = with_headers(load_event("generate-tags"), Idempotency_Key="order-retry")
-    assert call(failing, event).status == 503
-    assert job_items(aws) == []  # neither a job nor a key that would hold the retry back
-
-    job_id = _accepted(call(services_for(aws), event), TaskName.GENERATE_TAGS)
-    assert [m.job_id for m in _task_messages(aws, TaskName.GENERATE_TAGS)] == [job_id]
 
 
 def _get_job(services: Services, job_id: str) -> Answer:

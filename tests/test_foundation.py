@@ -6,7 +6,7 @@ import json
 
 import pytest
 from ai_interviewer import settings as settings_module
-from ai_interviewer.jobs import DynamoDbJobStore
+from ai_interviewer.jobs import DynamoDbJobStore, IdempotencyKeyHeldError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, Usage
 from ai_interviewer.models.payloads import ErrorDetail, RankedResume
@@ -122,8 +122,11 @@ def test_a_result_too_large_for_an_item_is_kept_in_s3(aws: AwsStack) -> None:
 
 def test_idempotency_key_binds_to_the_first_job(aws: AwsStack) -> None:
     store = _job_store(aws)
-    assert store.claim_idempotency_key("k", "hash-1", "job-a", 2_000_000_000) == ("job-a", "hash-1")
-    assert store.claim_idempotency_key("k", "hash-2", "job-b", 2_000_000_000) == ("job-a", "hash-1")
+    store.create(_new_job("job-a"), idempotency_key="k", key_expires_at=2_000_000_000)
+    with pytest.raises(IdempotencyKeyHeldError) as held:
+        store.create(_new_job("job-b"), idempotency_key="k", key_expires_at=2_000_000_000)
+    assert held.value.job_id == "job-a"
+    assert store.get("job-b") is None  # the job and its key are written together or not at all
 
 
 def test_large_request_round_trips_through_the_claim_check(aws: AwsStack) -> None:

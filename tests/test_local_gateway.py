@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
+import socket
 import threading
+import time
 import urllib.error
 import urllib.request
+import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from ai_interviewer.api.app import build_resolver
 from ai_interviewer.local.gateway import (
     API_RESOURCES_WITH_VACANCY_READER,
     ApiGateway,
@@ -20,8 +26,14 @@ from ai_interviewer.local.gateway import (
     match_resource,
     proxy_event,
 )
-from ai_interviewer.local.lambda_runtime import LocalFunction
+from ai_interviewer.local.lambda_runtime import ExecutionEnvironments, LocalFunction
+from ai_interviewer.local.stack import API_ENVIRONMENTS
+from ai_interviewer.models.jobs import Job
+from ai_interviewer.resources import TaskName
+from ai_interviewer.wiring import build_services
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
+from tests.conftest import TEST_TOKEN, AwsStack
 
 
 def test_paths_resolve_to_the_rest_api_resources_the_cdk_app_defines() -> None:
@@ -214,3 +226,69 @@ def test_an_unhandled_error_in_the_function_answers_502(front: tuple[str, Any]) 
         urllib.request.urlopen(f"{url}/api/v1/boom", timeout=10)
     assert failed.value.code == 502
     assert json.loads(failed.value.read()) == {"message": "Internal server error"}
+
+
+def test_concurrent_unauthenticated_requests_are_all_refused_on_the_local_stacks_api(aws: AwsStack) -> None:
+    """The local stack's api environments (`API_ENVIRONMENTS`) with the real router: 10 000 requests from
+    16 clients, authenticated and not, interleaved; not one unauthenticated request gets through."""
+    services = build_services(aws.settings())
+    job_id = str(uuid.uuid4())
+    services.jobs.create(
+        Job(
+            job_id=job_id,
+            task=TaskName.GENERATE_TAGS,
+            webhook_url="https://example.com/hook",
+            request_sha256="0" * 64,
+            expires_at=int(time.time()) + 86_400,
+        )
+    )
+
+    def environment() -> LocalFunction:
+        resolver = build_resolver(services)  # a router per environment, as a fresh handler module has
+        return LocalFunction("api", resolver.resolve, 10)
+
+    gateway = ApiGateway(ExecutionEnvironments(environment, API_ENVIRONMENTS))
+    server = GatewayHttpServer(("127.0.0.1", 0), gateway)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    statuses: dict[bool, Counter[int]] = {True: Counter(), False: Counter()}
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+        for index in range(625):
+            authenticated = (number + index) % 10 < 3  # 30 % carry the token
+            headers = {"X-Webhook-Token": TEST_TOKEN} if authenticated else {}
+            connection.request("GET", f"/api/v1/jobs/{job_id}", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                statuses[authenticated][response.status] += 1
+
+    try:
+        clients = [threading.Thread(target=client, args=(number,)) for number in range(16)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(600)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sum(statuses[False].values()) + sum(statuses[True].values()) == 10_000
+    assert set(statuses[False]) == {401}
+    assert set(statuses[True]) == {200}
+
+
+def test_a_negative_content_length_is_a_400_not_an_unbounded_read(front: tuple[str, Any]) -> None:
+    url, _ = front
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/v1/webhook/rank-resumes HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"
+        )
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400")
+
+
+def test_the_front_keeps_a_backlog_for_bursts_of_clients() -> None:
+    assert GatewayHttpServer.request_queue_size >= 128

@@ -385,8 +385,13 @@ def test_a_url_that_fails_the_delivery_time_check_is_recorded_and_never_contacte
         job = bench.finished_job(receiver.url())  # accepted earlier under other settings
         bench.run_queue()
     assert receiver.requests == []
-    attempt = bench.job(job.job_id).delivery.attempts[0]
+    delivery = bench.job(job.job_id).delivery
+    # It can never succeed: the chain ends at once with the rule it broke, not a day of retries.
+    assert delivery.state is DeliveryState.REFUSED and len(delivery.attempts) == 1
+    attempt = delivery.attempts[0]
     assert (attempt.status_code, attempt.error) == (None, "UnsafeUrlError")
+    assert attempt.reason == "webhook_url must use https"  # the receiver is plain http on 127.0.0.1
+    assert bench.queue_depth() == (0, 0)
 
 
 def test_a_notify_message_that_comes_before_the_job_finished_is_reported_failed_for_redelivery(

@@ -151,7 +151,7 @@ def test_output_that_stays_invalid_fails_the_job_with_invalid_model_output_and_i
     services = openai_services(aws, fake)
     message = queued_rank_job(services)
 
-    worker.run_job(message, 1, services)
+    worker.run_job(message, 5, services)  # the last receive: earlier ones ask again
 
     job = recorded(services, message)
     assert job.status is JobStatus.FAILED
@@ -183,3 +183,80 @@ def test_an_unavailable_endpoint_leaves_the_job_to_sqs_until_the_last_receive(
     assert job.status is JobStatus.FAILED
     assert job.error is not None and job.error.code == worker.RETRIES_EXHAUSTED
     assert notified_job_ids(aws) == [message.job_id]
+
+
+def test_a_retry_assesses_only_the_resumes_its_first_receive_did_not_finish(
+    aws: AwsStack, fake: FakeOpenAI
+) -> None:
+    # gamma's answers stay unusable on the first receive (its answer and its one repair); the others land.
+    broken = {"left": 2}
+
+    def gamma_breaks_twice(request: ChatRequest) -> Reply:
+        if fenced(request, "RESUME").startswith("gamma") and broken["left"] > 0:
+            broken["left"] -= 1
+            return Reply(content="{not json")
+        return scored_by_name(request)
+
+    fake.replier = gamma_breaks_twice
+    services = openai_services(aws, fake)
+    message = queued_rank_job(services)
+
+    with pytest.raises(TransientError):
+        worker.run_job(message, 1, services)  # invalid output with receives left: asked again later
+    first_receive = len(fake.requests)
+    assert first_receive == 4  # alpha, beta, gamma and gamma's repair
+    assert recorded(services, message).status is JobStatus.RUNNING
+
+    worker.run_job(message, 2, services)
+
+    assert len(fake.requests) - first_receive == 1  # only gamma, once
+    job = recorded(services, message)
+    assert job.status is JobStatus.SUCCEEDED and job.result is not None
+    assert [(r["filename"], r["score"]) for r in job.result["results"]] == [
+        ("alpha.txt", 90),
+        ("gamma.txt", 60),
+        ("beta.txt", 30),
+    ]
+    assert job.usage is not None and job.usage.calls == 3  # the kept assessments' calls and gamma's last
+
+
+def test_a_retried_interview_resumes_after_its_last_finished_round(aws: AwsStack, fake: FakeOpenAI) -> None:
+    served = {"calls": 0}
+
+    def second_round_fails(request: ChatRequest) -> Reply:
+        served["calls"] += 1
+        if served["calls"] in (3, 4):  # round 2's question and its one SDK retry
+            return Reply.error(500)
+        return Reply.json(request.conforming_answer())
+
+    fake.replier = second_round_fails
+    services = openai_services(aws, fake)
+    job_id = str(uuid.uuid4())
+    services.jobs.create(
+        Job(
+            job_id=job_id,
+            task=TaskName.START_INTERVIEW,
+            webhook_url="https://example.com/hook",
+            request_sha256="0" * 64,
+            expires_at=int(time.time()) + 86_400,
+        )
+    )
+    request = {
+        "webhook_url": "https://example.com/hook",
+        "vacancy_text": VACANCY,
+        "resume_text": RESUMES[1]["content"],
+    }
+    message = TaskMessage(job_id=job_id, task=TaskName.START_INTERVIEW, request=request)
+
+    with pytest.raises(TransientError):
+        worker.run_job(message, 1, services)
+    assert len(fake.requests) == 4
+
+    worker.run_job(message, 2, services)
+
+    questions = services.settings.interview_questions
+    # The retry asks only what is missing: the rest of the rounds and the analysis, not round 1 again.
+    assert len(fake.requests) - 4 == 2 * (questions - 1) + 1
+    job = recorded(services, message)
+    assert job.status is JobStatus.SUCCEEDED and job.result is not None
+    assert len(job.result["chat_history"]) == 2 * questions

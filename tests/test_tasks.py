@@ -3,6 +3,7 @@ the engine says. A scripted engine (an implementation of the Engine port) stands
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -138,8 +139,9 @@ def services_with(aws: AwsStack, engine: Engine) -> Services:
 
 def _rank(aws: AwsStack, engine: ScriptedEngine, **request: Any) -> TaskOutcome:
     body = {"webhook_url": HOOK, "vacancy_text": RU_VACANCY, **request}
+    # A job of its own per ranking: a job's kept assessments would otherwise carry over.
     return TASKS[TaskName.RANK_RESUMES](
-        RankResumesRequest.model_validate(body), "job-1", services_with(aws, engine)
+        RankResumesRequest.model_validate(body), str(uuid.uuid4()), services_with(aws, engine)
     )
 
 

@@ -317,13 +317,19 @@ def test_a_permanent_engine_error_fails_the_job_and_still_notifies(aws: AwsStack
     assert failed.notify_enqueued and drain_notify(aws) == [{"job_id": job_id, "chain": 0}]
 
 
-def test_invalid_model_output_fails_the_job_with_the_usage_it_cost(aws: AwsStack) -> None:
+def test_invalid_model_output_is_asked_again_then_fails_the_job_with_the_usage_it_cost(aws: AwsStack) -> None:
     services = services_with(aws, ScriptedEngine(vacancy="no title line"))
     event = load_event(TaskName.BUILD_VACANCY)
     job_id = message_of(event).job_id
     create_job(services, job_id, TaskName.BUILD_VACANCY)
 
-    assert worker.process_batch(TaskName.BUILD_VACANCY, event, services) == NO_FAILURES
+    # Model output varies between calls: while receives remain, the job is retried, not failed.
+    retried = worker.process_batch(TaskName.BUILD_VACANCY, event, services)
+    assert retried == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert job(services, job_id).status is JobStatus.RUNNING and drain_notify(aws) == []
+
+    last = with_receive_count(event, 5)
+    assert worker.process_batch(TaskName.BUILD_VACANCY, last, services) == NO_FAILURES
 
     failed = job(services, job_id)
     assert failed.status is JobStatus.FAILED and failed.error is not None

@@ -30,25 +30,54 @@ if TYPE_CHECKING:
 
 # DynamoDB items stop at 400 KB; a result larger than this goes to S3 and the record keeps its key.
 INLINE_RESULT_LIMIT = 300_000
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem call
+
+
+class IdempotencyKeyHeldError(Exception):
+    """`create` was given an Idempotency-Key that is already bound: nothing was written."""
+
+    def __init__(self, job_id: str, request_sha256: str) -> None:
+        super().__init__("idempotency key already bound")
+        self.job_id = job_id
+        self.request_sha256 = request_sha256
 
 
 class JobStore(ABC):
     @abstractmethod
-    def create(self, job: Job) -> None:
-        """Store a new job; a second create of the same id is an error."""
+    def create(self, job: Job, *, idempotency_key: str | None = None, key_expires_at: int = 0) -> None:
+        """Store a new job; a second create of the same id is an error. With `idempotency_key`, the key
+        is bound to the job in the same transaction, so a kill can never leave one without the other;
+        a key already bound raises `IdempotencyKeyHeldError` with its binding."""
+
+    @abstractmethod
+    def mark_task_sent(self, job_id: str) -> None:
+        """Record that the job's task message was queued (a replay of its key re-sends it otherwise)."""
+
+    @abstractmethod
+    def record_progress(self, job_id: str, part: str, index: int, data_json: str, expires_at: int) -> None:
+        """Keep one finished piece of a job's work (`part` names the kind: a resume's assessment, an
+        interview's turn), so a redelivery does not do it again."""
+
+    @abstractmethod
+    def progress(self, job_id: str, part: str, count: int) -> dict[int, str]:
+        """The pieces of `part` recorded for indexes 0..count-1, by index."""
+
+    @abstractmethod
+    def claim_attempt(
+        self, job_id: str, chain: int, carrier: str, *, recorded_attempts: int, lease_seconds: int
+    ) -> bool:
+        """Claim the next delivery attempt of `chain` for the notify message `carrier` before its POST.
+        True only if no other message carries the chain (or its hold has lapsed) and `recorded_attempts`
+        attempts are on the job, so no stale reader posts. The hold lasts `lease_seconds`; recording the
+        attempt can extend it over the wait for the next one."""
+
+    @abstractmethod
+    def mark_delivery_exhausted(self, job_id: str, chain: int) -> bool:
+        """The chain's notify message was dead-lettered: its state becomes exhausted unless it already
+        ended. False if it had ended or a newer chain started."""
 
     @abstractmethod
     def get(self, job_id: str) -> Job | None: ...
-
-    @abstractmethod
-    def claim_idempotency_key(
-        self, key: str, request_sha256: str, job_id: str, expires_at: int
-    ) -> tuple[str, str]:
-        """Bind `key` to (job_id, request hash) unless already bound; return the binding that holds."""
-
-    @abstractmethod
-    def release_idempotency_key(self, key: str, job_id: str) -> None:
-        """Unbind `key` if it is still bound to `job_id` (its job could not be stored)."""
 
     @abstractmethod
     def start(self, job_id: str) -> Job | None:
@@ -79,7 +108,11 @@ class JobStore(ABC):
         """Start a new delivery chain (state back to pending); return its number."""
 
     @abstractmethod
-    def record_attempt(self, job_id: str, attempt: DeliveryAttempt, state: DeliveryState) -> None: ...
+    def record_attempt(
+        self, job_id: str, attempt: DeliveryAttempt, state: DeliveryState, *, hold_seconds: int = 0
+    ) -> None:
+        """Append the attempt and set the delivery state; `hold_seconds` keeps the chain's carrier for
+        that long (the wait before its next attempt, plus a lease)."""
 
 
 def _iso(moment: datetime) -> str:
@@ -102,7 +135,7 @@ class DynamoDbJobStore(JobStore):
     def _key(job_id: str) -> dict[str, Any]:
         return {JOBS_TABLE_PARTITION_KEY: {"S": f"job#{job_id}"}}
 
-    def create(self, job: Job) -> None:
+    def create(self, job: Job, *, idempotency_key: str | None = None, key_expires_at: int = 0) -> None:
         item = {
             **self._key(job.job_id),
             "job_id": {"S": job.job_id},
@@ -113,6 +146,7 @@ class DynamoDbJobStore(JobStore):
             "created_at": {"S": _iso(job.created_at)},
             "updated_at": {"S": _iso(job.updated_at)},
             "notify_enqueued": {"BOOL": False},
+            "task_sent": {"BOOL": False},
             "redelivery_chain": {"N": "0"},
             "delivery_state": {"S": DeliveryState.PENDING.value},
             "attempts": {"L": []},
@@ -120,11 +154,125 @@ class DynamoDbJobStore(JobStore):
         }
         if job.metadata is not None:
             item["metadata"] = {"S": json.dumps(job.metadata, ensure_ascii=False)}
+        put_job: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(#pk)",
+            "ExpressionAttributeNames": {"#pk": JOBS_TABLE_PARTITION_KEY},
+        }
+        if idempotency_key is None:
+            self._client.put_item(**put_job)
+            return
+        key_item = self._idempotency_key(idempotency_key)
+        put_key: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": {
+                **key_item,
+                "job_id": {"S": job.job_id},
+                "request_sha256": {"S": job.request_sha256},
+                TTL_ATTRIBUTE: {"N": str(key_expires_at)},
+            },
+            "ConditionExpression": "attribute_not_exists(#pk) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#pk": JOBS_TABLE_PARTITION_KEY, "#ttl": TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": {":now": {"N": str(int(utc_now().timestamp()))}},
+        }
+        try:
+            transaction: list[Any] = [{"Put": put_job}, {"Put": put_key}]
+            self._client.transact_write_items(TransactItems=transaction)
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) < 2 or reasons[1] != "ConditionalCheckFailed":
+                raise
+            held = self._client.get_item(TableName=self._table, Key=key_item, ConsistentRead=True)
+            if "Item" not in held:
+                raise  # the key expired and was removed meanwhile: the caller's retry binds it
+            raise IdempotencyKeyHeldError(
+                held["Item"]["job_id"]["S"], held["Item"]["request_sha256"]["S"]
+            ) from None
+
+    @staticmethod
+    def _idempotency_key(key: str) -> dict[str, Any]:
+        return {JOBS_TABLE_PARTITION_KEY: {"S": f"idempotency#{key}"}}
+
+    @staticmethod
+    def _progress_key(job_id: str, part: str, index: int) -> dict[str, Any]:
+        # Its own prefix: no job id can name one of these items.
+        return {JOBS_TABLE_PARTITION_KEY: {"S": f"progress#{job_id}#{part}#{index}"}}
+
+    def mark_task_sent(self, job_id: str) -> None:
+        # Bookkeeping, not a change of the job's state: `updated_at` stays the acceptance time.
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(job_id),
+                UpdateExpression="SET task_sent = :true",
+                ConditionExpression="attribute_exists(job_id)",
+                ExpressionAttributeValues={":true": {"BOOL": True}},
+            )
+
+    def record_progress(self, job_id: str, part: str, index: int, data_json: str, expires_at: int) -> None:
         self._client.put_item(
             TableName=self._table,
-            Item=item,
-            ConditionExpression="attribute_not_exists(#pk)",
-            ExpressionAttributeNames={"#pk": JOBS_TABLE_PARTITION_KEY},
+            Item={
+                **self._progress_key(job_id, part, index),
+                "data": {"S": data_json},
+                TTL_ATTRIBUTE: {"N": str(expires_at)},
+            },
+        )
+
+    def progress(self, job_id: str, part: str, count: int) -> dict[int, str]:
+        found: dict[int, str] = {}
+        pending = [self._progress_key(job_id, part, index) for index in range(count)]
+        for start in range(0, len(pending), BATCH_GET_LIMIT):
+            keys = pending[start : start + BATCH_GET_LIMIT]
+            while keys:
+                response = self._client.batch_get_item(
+                    RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+                )
+                for item in response["Responses"].get(self._table, []):
+                    index = int(item[JOBS_TABLE_PARTITION_KEY]["S"].rsplit("#", 1)[1])
+                    found[index] = item["data"]["S"]
+                unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys", {}))
+                keys = list(unprocessed.get(self._table, {}).get("Keys", []))
+        return found
+
+    def claim_attempt(
+        self, job_id: str, chain: int, carrier: str, *, recorded_attempts: int, lease_seconds: int
+    ) -> bool:
+        now = int(utc_now().timestamp())
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(job_id),
+                UpdateExpression="SET delivery_carrier = :carrier, delivery_hold_until = :until",
+                ConditionExpression=(
+                    "attribute_exists(job_id) AND size(attempts) = :recorded AND ("
+                    "attribute_not_exists(delivery_carrier) OR delivery_carrier = :carrier"
+                    " OR NOT begins_with(delivery_carrier, :chain) OR delivery_hold_until < :now)"
+                ),
+                ExpressionAttributeValues={
+                    ":carrier": {"S": f"{chain}:{carrier}"},
+                    ":chain": {"S": f"{chain}:"},
+                    ":until": {"N": str(now + lease_seconds)},
+                    ":now": {"N": str(now)},
+                    ":recorded": {"N": str(recorded_attempts)},
+                },
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def mark_delivery_exhausted(self, job_id: str, chain: int) -> bool:
+        return self._update(
+            job_id,
+            "SET delivery_state = :exhausted",
+            "redelivery_chain = :chain AND delivery_state IN (:pending, :retrying)",
+            {
+                ":exhausted": {"S": DeliveryState.EXHAUSTED.value},
+                ":pending": {"S": DeliveryState.PENDING.value},
+                ":retrying": {"S": DeliveryState.RETRYING.value},
+                ":chain": {"N": str(chain)},
+            },
         )
 
     def get(self, job_id: str) -> Job | None:
@@ -161,6 +309,8 @@ class DynamoDbJobStore(JobStore):
             prompt_version=text("prompt_version"),
             usage=parsed("usage"),
             notify_enqueued=item.get("notify_enqueued", {}).get("BOOL", False),
+            # Jobs stored before this flag existed were always sent with their creation.
+            task_sent=item.get("task_sent", {}).get("BOOL", True),
             redelivery_chain=int(item.get("redelivery_chain", {}).get("N", "0")),
             delivery=Delivery(
                 state=item["delivery_state"]["S"],
@@ -168,38 +318,6 @@ class DynamoDbJobStore(JobStore):
             ),
             expires_at=int(item[TTL_ATTRIBUTE]["N"]),
         )
-
-    def claim_idempotency_key(
-        self, key: str, request_sha256: str, job_id: str, expires_at: int
-    ) -> tuple[str, str]:
-        item_key = {JOBS_TABLE_PARTITION_KEY: {"S": f"idempotency#{key}"}}
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    **item_key,
-                    "job_id": {"S": job_id},
-                    "request_sha256": {"S": request_sha256},
-                    TTL_ATTRIBUTE: {"N": str(expires_at)},
-                },
-                ConditionExpression="attribute_not_exists(#pk) OR #ttl < :now",
-                ExpressionAttributeNames={"#pk": JOBS_TABLE_PARTITION_KEY, "#ttl": TTL_ATTRIBUTE},
-                ExpressionAttributeValues={":now": {"N": str(int(utc_now().timestamp()))}},
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            held = self._client.get_item(TableName=self._table, Key=item_key, ConsistentRead=True)["Item"]
-            return held["job_id"]["S"], held["request_sha256"]["S"]
-        return job_id, request_sha256
-
-    def release_idempotency_key(self, key: str, job_id: str) -> None:
-        # Bound to another job by now: not ours to release.
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
-            self._client.delete_item(
-                TableName=self._table,
-                Key={JOBS_TABLE_PARTITION_KEY: {"S": f"idempotency#{key}"}},
-                ConditionExpression="job_id = :job_id",
-                ExpressionAttributeValues={":job_id": {"S": job_id}},
-            )
 
     def _update(self, job_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
         values = {**values, ":now": {"S": _iso(utc_now())}}
@@ -328,16 +446,21 @@ class DynamoDbJobStore(JobStore):
         )
         return int(response["Attributes"]["redelivery_chain"]["N"])
 
-    def record_attempt(self, job_id: str, attempt: DeliveryAttempt, state: DeliveryState) -> None:
+    def record_attempt(
+        self, job_id: str, attempt: DeliveryAttempt, state: DeliveryState, *, hold_seconds: int = 0
+    ) -> None:
+        now = utc_now()
         self._client.update_item(
             TableName=self._table,
             Key=self._key(job_id),
             UpdateExpression=(
-                "SET attempts = list_append(attempts, :attempt), delivery_state = :state, updated_at = :now"
+                "SET attempts = list_append(attempts, :attempt), delivery_state = :state, updated_at = :now,"
+                " delivery_hold_until = :until"
             ),
             ExpressionAttributeValues={
                 ":attempt": {"L": [{"S": attempt.model_dump_json()}]},
                 ":state": {"S": state.value},
-                ":now": {"S": _iso(utc_now())},
+                ":now": {"S": _iso(now)},
+                ":until": {"N": str(int(now.timestamp()) + hold_seconds)},
             },
         )

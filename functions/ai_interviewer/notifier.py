@@ -6,6 +6,16 @@ failure, so SQS hands it back when the delay is over. One message carries a whol
 attempt number is read from the attempts recorded on the job, so a crash between the POST and the
 record only repeats that attempt. A redeliver request starts a new chain (`Job.redelivery_chain`)
 with a new message; messages of older chains stop on their own.
+
+At most one message carries a chain: before posting, the notifier claims the chain for its message
+(by SQS message id, which survives redeliveries) with a conditional write that also checks how many
+attempts are recorded. Of two notify messages for one chain (a repeated hand-off) only one posts, a
+success is never followed by another, and the hold lasts over the wait for the next attempt; a message
+whose invocation was killed gets the chain back when it returns (same id).
+
+A URL refused at delivery (invalid, or resolving only to private addresses) can never succeed: the chain
+ends at once, `refused`, with the rule it broke. A notify message dead-lettered by its queue ends its
+chain `exhausted` (`give_up`), so the job's delivery state never stays `retrying`.
 """
 
 from __future__ import annotations
@@ -35,9 +45,15 @@ from ai_interviewer.models.jobs import (
 )
 from ai_interviewer.models.payloads import Envelope, ErrorDetail, webhook_body
 from ai_interviewer.queues import SQS_MAX_VISIBILITY_SECONDS, Queues
+from ai_interviewer.resources import NOTIFIER_TIMEOUT_SECONDS
 from ai_interviewer.settings import Settings, signing_token
 from ai_interviewer.signing import signature_headers
-from ai_interviewer.url_safety import UnsafeUrlError, parse_webhook_url, resolve_public_address
+from ai_interviewer.url_safety import (
+    UnresolvableHostError,
+    UnsafeUrlError,
+    parse_webhook_url,
+    resolve_public_address,
+)
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
@@ -49,16 +65,21 @@ RETRY_JITTER = 0.2  # each scheduled delay is stretched or shrunk by up to 20 %
 # A message can stay hidden for 12 h from its receive; leave room for the time this invocation used.
 MAX_RETRY_DELAY_SECONDS = SQS_MAX_VISIBILITY_SECONDS - 15 * 60
 GONE_STATUS = 410
+# How long a claim holds the chain beyond the wait for the next attempt: past the notifier's timeout, so
+# a hold lapses only when its message is gone (dead-lettered), never while it is being handled.
+CLAIM_LEASE_SECONDS = NOTIFIER_TIMEOUT_SECONDS + 30
 
 
 class NotifyOutcome(StrEnum):
     DELIVERED = "delivered"
     RETRY_SCHEDULED = "retry_scheduled"  # the message stays in the queue, hidden until the next attempt
     GONE = "gone"
+    REFUSED = "refused"  # the URL was refused at delivery: the chain ends
     EXHAUSTED = "exhausted"
     STALE_CHAIN = "stale_chain"  # dropped: a newer redelivery chain has started
     CHAIN_FINISHED = "chain_finished"  # dropped: this chain already ended (delivered, gone or exhausted)
     UNKNOWN_JOB = "unknown_job"  # dropped: no such job (expired by TTL or never created)
+    CLAIMED_ELSEWHERE = "claimed_elsewhere"  # dropped: another message of the chain holds this attempt
 
     @property
     def keeps_message(self) -> bool:
@@ -103,7 +124,8 @@ def retry_delay_seconds(scheduled: int, retry_after: float | None, rng: random.R
 
 def _ends_chain(attempt: DeliveryAttempt) -> bool:
     code = attempt.status_code
-    return code is not None and (200 <= code < 300 or code == GONE_STATUS)
+    refused = attempt.reason is not None
+    return refused or (code is not None and (200 <= code < 300 or code == GONE_STATUS))
 
 
 @dataclass
@@ -125,8 +147,11 @@ class Notifier:
             poster=poster or WebhookPoster(settings.webhook_timeout_seconds),
         )
 
-    def notify(self, message: NotifyMessage, *, receipt_handle: str) -> NotifyOutcome:
-        """One attempt for the message's chain; on a retryable failure the message is postponed."""
+    def notify(
+        self, message: NotifyMessage, *, receipt_handle: str, message_id: str | None = None
+    ) -> NotifyOutcome:
+        """One attempt for the message's chain; on a retryable failure the message is postponed.
+        `message_id` (SQS's, stable across receives) names the message that claims the chain."""
         job = self.jobs.get(message.job_id)
         if job is None:
             logger.warning("notify message for an unknown job dropped", extra={"job_id": message.job_id})
@@ -147,12 +172,25 @@ class Notifier:
             return NotifyOutcome.CHAIN_FINISHED
 
         attempt_number = len(chain_attempts) + 1
+        claimed = self.jobs.claim_attempt(
+            job.job_id,
+            message.chain,
+            message_id or receipt_handle,
+            recorded_attempts=len(job.delivery.attempts),
+            lease_seconds=CLAIM_LEASE_SECONDS,
+        )
+        if not claimed:
+            # Another message carries this chain (or a racing one recorded an attempt first): drop this one.
+            self._log_dropped(message, NotifyOutcome.CLAIMED_ELSEWHERE)
+            return NotifyOutcome.CLAIMED_ELSEWHERE
         started_at = self.clock()
-        result = self._post(job, attempt_number, timestamp=int(started_at.timestamp()))
+        result, refusal = self._post(job, attempt_number, timestamp=int(started_at.timestamp()))
 
         delay: int | None = None
         if result.delivered:
             outcome, state = NotifyOutcome.DELIVERED, DeliveryState.DELIVERED
+        elif refusal is not None:
+            outcome, state = NotifyOutcome.REFUSED, DeliveryState.REFUSED
         elif result.status_code == GONE_STATUS:
             outcome, state = NotifyOutcome.GONE, DeliveryState.GONE
         elif attempt_number > len(schedule):
@@ -170,8 +208,10 @@ class Notifier:
                 duration_ms=result.duration_ms,
                 status_code=result.status_code,
                 error=result.error,
+                reason=refusal,
             ),
             state,
+            hold_seconds=CLAIM_LEASE_SECONDS + (delay or 0),
         )
         # Ids, numbers and error class names only: never the body, the URL or the token.
         logger.info(
@@ -191,7 +231,23 @@ class Notifier:
             self.queues.postpone_notify(receipt_handle, delay)
         return outcome
 
-    def _post(self, job: Job, attempt_number: int, *, timestamp: int) -> DeliveryResult:
+    def give_up(self, message: NotifyMessage) -> bool:
+        """A notify message its queue dead-lettered: the chain's delivery is recorded as exhausted unless
+        it already ended or a newer chain took over. Returns whether the state changed."""
+        job = self.jobs.get(message.job_id)
+        if job is None or not job.status.finished:
+            # Unknown, or never finished: the task DLQ's consumer ends that job and hands it off anew.
+            logger.warning("dead-lettered notify message dropped", extra={"job_id": message.job_id})
+            return False
+        exhausted = self.jobs.mark_delivery_exhausted(job.job_id, message.chain)
+        logger.warning(
+            "dead-lettered notify message",
+            extra={"job_id": job.job_id, "chain": message.chain, "delivery_exhausted": exhausted},
+        )
+        return exhausted
+
+    def _post(self, job: Job, attempt_number: int, *, timestamp: int) -> tuple[DeliveryResult, str | None]:
+        """The attempt's result, and the rule the URL broke when it was refused before any connection."""
         body = webhook_payload(job)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -210,10 +266,12 @@ class Notifier:
             target = parse_webhook_url(job.webhook_url, allow_private=allow_private)
             address = resolve_public_address(target, allow_private=allow_private)
         except UnsafeUrlError as error:
-            return DeliveryResult(
+            result = DeliveryResult(
                 duration_ms=int((time.monotonic() - started) * 1000), error=type(error).__name__
             )
-        return self.poster.post(target, address, body, headers)
+            # A name that does not resolve may resolve later (DNS being set up); every other rule is final.
+            return result, None if isinstance(error, UnresolvableHostError) else str(error)
+        return self.poster.post(target, address, body, headers), None
 
     @staticmethod
     def _log_dropped(message: NotifyMessage, outcome: NotifyOutcome) -> None:

@@ -29,6 +29,10 @@ class Queues(ABC):
     def send_notify(self, message: NotifyMessage, delay_seconds: int = 0) -> None: ...
 
     @abstractmethod
+    def postpone_task(self, task: TaskName, receipt_handle: str, delay_seconds: int) -> None:
+        """Hide a received task message for `delay_seconds` (a retry's backoff)."""
+
+    @abstractmethod
     def postpone_notify(self, receipt_handle: str, delay_seconds: int) -> None:
         """Hide a received notify message for `delay_seconds`; left undeleted, it comes back then."""
 
@@ -64,6 +68,13 @@ class SqsQueues(Queues):
             QueueUrl=self._notify_queue_url,
             MessageBody=message.model_dump_json(),
             DelaySeconds=min(max(delay_seconds, 0), SQS_MAX_DELAY_SECONDS),
+        )
+
+    def postpone_task(self, task: TaskName, receipt_handle: str, delay_seconds: int) -> None:
+        self._client.change_message_visibility(
+            QueueUrl=self._task_queue_urls[task],
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=min(max(delay_seconds, 0), SQS_MAX_VISIBILITY_SECONDS),
         )
 
     def postpone_notify(self, receipt_handle: str, delay_seconds: int) -> None:

@@ -90,6 +90,14 @@ NOTIFIER_MAX_CONCURRENCY = 10
 # Handler entry points, relative to the functions/ code asset.
 API_HANDLER = "ai_interviewer.handlers.api.handler"
 NOTIFIER_HANDLER = "ai_interviewer.handlers.notifier.handler"
+# The DLQ consumers: a job whose worker was killed on every receive fails `worker_crashed` (one function
+# for the five task DLQs); a dead-lettered notify message ends its delivery chain as exhausted.
+TASK_DEAD_LETTERS_HANDLER = "ai_interviewer.handlers.task_dead_letters.handler"
+NOTIFY_DEAD_LETTERS_HANDLER = "ai_interviewer.handlers.notifier.dead_letter_handler"
+DEAD_LETTERS_TIMEOUT_SECONDS = (
+    20  # a few table writes and one send per record; under the DLQs' 30 s visibility
+)
+DEAD_LETTERS_MAX_CONCURRENCY = 2
 
 
 def task_handler(task: TaskName) -> str:

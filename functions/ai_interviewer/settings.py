@@ -27,6 +27,10 @@ DEFAULT_LLM_MAX_CONCURRENCY = 8
 # Lambda takes at most 6 MB a synchronous event, headers and envelope included.
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 DEFAULT_JOB_TTL_DAYS = 7
+# Backoff before a failed task's next receive (the last step repeats): short enough that a throttled job
+# retries within seconds, long enough that an outage is not hammered. Each step gets ±20 % jitter.
+DEFAULT_TASK_RETRY_SCHEDULE = (10, 60, 300, 900)
+DEFAULT_MAX_CRITERIA = 20
 
 
 class EngineChoice(StrEnum):
@@ -64,12 +68,17 @@ class Settings(BaseModel):
     # webhook instead of vanishing into the DLQ.
     task_max_receive_count: int = Field(default=resources.TASK_MAX_RECEIVE_COUNT, ge=1)
 
+    task_retry_schedule: tuple[int, ...] = DEFAULT_TASK_RETRY_SCHEDULE
+
     allow_private_webhook_urls: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout_seconds: float = 15.0
 
     max_resumes: int = Field(default=500, ge=1)
     max_text_chars: int = Field(default=200_000, ge=1)
+    # A job's cost grows with resumes x criteria: both are bounded so the worst request fits the worker
+    # (criterion names are bounded by their schema, `CRITERION_NAME`).
+    max_criteria: int = Field(default=DEFAULT_MAX_CRITERIA, ge=1)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1)
     job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1)
 
@@ -84,14 +93,14 @@ class Settings(BaseModel):
     database_secret_arn: str | None = None
     database_host: str | None = None  # the RDS Proxy endpoint, when the secret names the cluster
 
-    @field_validator("webhook_retry_schedule", mode="before")
+    @field_validator("webhook_retry_schedule", "task_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("webhook_retry_schedule")
+    @field_validator("webhook_retry_schedule", "task_retry_schedule")
     @classmethod
     def _schedule_non_negative(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         if any(delay < 0 for delay in value):
@@ -124,11 +133,13 @@ class Settings(BaseModel):
             "openai_max_retries": "OPENAI_MAX_RETRIES",
             "interview_questions": "INTERVIEW_QUESTIONS",
             "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
+            "task_retry_schedule": "TASK_RETRY_SCHEDULE",
             "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
             "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
             "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
             "max_resumes": "MAX_RESUMES",
             "max_text_chars": "MAX_TEXT_CHARS",
+            "max_criteria": "MAX_CRITERIA",
             "max_body_bytes": "MAX_BODY_BYTES",
             "job_ttl_days": "JOB_TTL_DAYS",
             "jobs_table_name": resources.JOBS_TABLE_ENV,

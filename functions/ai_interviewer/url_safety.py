@@ -58,6 +58,10 @@ class UnsafeUrlError(ValueError):
     """The URL may not receive webhooks. The message names the rule, never the secret parts."""
 
 
+class UnresolvableHostError(UnsafeUrlError):
+    """The host name does not resolve now; unlike the other rules, that may change."""
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one carries (mapped, NAT64 or 6to4), which must be vetted too."""
     if address.ipv4_mapped is not None:
@@ -87,7 +91,7 @@ def _literal_address(host: str) -> IPAddress | None:
     # Shorthand IPv4 forms (127.1, 0x7f.1, 2130706433) that resolvers accept as addresses.
     try:
         return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: an embedded NUL
         return None
 
 
@@ -100,12 +104,28 @@ class WebhookTarget:
 
 
 def parse_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
-    """Check the URL's text; raise `UnsafeUrlError` with the rule it broke."""
+    """Check the URL's text; raise `UnsafeUrlError` with the rule it broke (and nothing else, whatever
+    the text: an unexpected failure of the parsers is a refused URL too)."""
     try:
-        parts: SplitResult = urlsplit(url.strip())
+        return _parse_webhook_url(url, allow_private=allow_private)
+    except UnsafeUrlError:
+        raise
+    except Exception as error:
+        raise UnsafeUrlError("webhook_url is not a valid URL") from error
+
+
+def _parse_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
+    text = url.strip()
+    if any(char.isspace() or not char.isprintable() for char in text):
+        # No request line can carry them: the URL could never be delivered to.
+        raise UnsafeUrlError("webhook_url must not contain spaces or control characters")
+    try:
+        parts: SplitResult = urlsplit(text)
         port = parts.port
     except ValueError as error:
         raise UnsafeUrlError("webhook_url is not a valid URL") from error
+    if port == 0:
+        raise UnsafeUrlError("webhook_url has an invalid port")
     scheme = parts.scheme.lower()
     allowed_schemes = ("https", "http") if allow_private else ("https",)
     if scheme not in allowed_schemes:
@@ -141,8 +161,8 @@ def resolve_public_address(target: WebhookTarget, *, allow_private: bool) -> str
     """Resolve the host and return one address to connect to; every resolved address must be public."""
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise UnsafeUrlError("webhook_url host does not resolve") from error
+    except (socket.gaierror, UnicodeError) as error:
+        raise UnresolvableHostError("webhook_url host does not resolve") from error
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise UnsafeUrlError("webhook_url host does not resolve")

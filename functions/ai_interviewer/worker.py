@@ -2,9 +2,15 @@
 
 Per message: load the job, move it queued -> running, run its task, record the result or the error on
 the job, hand the job to the notifier, and drop the claim-checked request. Errors decide retries
-(`errors.py`): a transient failure leaves the message to SQS for another receive, except on the last
-allowed receive, where the job fails with `retries_exhausted` so that no job ends silent; a permanent
-one is recorded and still notified, so the client gets a failure webhook.
+(`errors.py`): a transient failure leaves the message to SQS for another receive, hidden for a short
+backoff (`task_retry_schedule`, with jitter, through ChangeMessageVisibility) rather than the queue's
+whole visibility timeout, except on the last allowed receive, where the job fails with
+`retries_exhausted` so that no job ends silent; a permanent one is recorded and still notified, so the
+client gets a failure webhook.
+
+A worker killed outright (out of memory, or a timeout the deadline did not prevent) runs no `except`: its
+message comes back until the receive limit moves it to the task's DLQ. `process_dead_letters` consumes
+those DLQs: the job ends `failed` with `worker_crashed` and its failure webhook is queued.
 
 A task runs under a deadline set a safety margin before the Lambda timeout (`deadline.py`): slow work
 gives up with `DeadlineExceededError`, a transient error, while there is still time to record the outcome,
@@ -16,6 +22,8 @@ exception's message (it may quote a resume).
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +51,8 @@ metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 RETRIES_EXHAUSTED = "retries_exhausted"
 INVALID_REQUEST = "invalid_request"
+WORKER_CRASHED = "worker_crashed"
+RETRY_JITTER = 0.2  # each backoff is stretched or shrunk by up to 20 %, so retries of a burst spread out
 
 
 def process_batch(
@@ -65,6 +75,20 @@ def process_batch(
     return process_partial_response(event=event, record_handler=record_handler, processor=processor)
 
 
+def process_dead_letters(event: dict[str, Any], services: Services) -> PartialItemFailureResponse:
+    """Run every record of an SQS event from a task DLQ: each ends its job as `worker_crashed` (see
+    `end_dead_lettered_job`). A record that fails (the table did not answer) stays in the DLQ for
+    another try."""
+    if not event.get("Records"):
+        return {"batchItemFailures": []}
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+    def record_handler(record: SQSRecord) -> None:
+        end_dead_lettered_job(record, services)
+
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor)
+
+
 def task_lambda_handler(
     task: TaskName,
 ) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
@@ -78,6 +102,55 @@ def task_lambda_handler(
         return process_batch(task, event, default_services(), deadline=deadline)
 
     return handler
+
+
+def dead_letter_lambda_handler() -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
+    """The Lambda entry point of the task DLQs' consumer (one function for the five DLQs)."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        return process_dead_letters(event, default_services())
+
+    return handler
+
+
+def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
+    """A task message the queue gave up on: its last receive never reported back, so the worker was
+    killed. The job, unless it finished after all, fails with `worker_crashed` and is handed to the
+    notifier; a finished job only gets a lost hand-off completed."""
+    try:
+        message = TaskMessage.model_validate_json(record.body)
+    except ValidationError:
+        logger.error("Unparsable dead-lettered task message dropped", extra={"message_id": record.message_id})
+        _count("TaskMessagesDropped")
+        return
+    logger.set_correlation_id(message.job_id)
+    try:
+        job = services.jobs.get(message.job_id)
+        if job is None:
+            logger.warning("Dead-lettered message for an unknown job dropped")
+            _count("TaskMessagesDropped")
+            return
+        if not job.status.finished:
+            detail = ErrorDetail(
+                code=WORKER_CRASHED,
+                message="the worker stopped without reporting back on every attempt (killed by its time "
+                "or memory limit); the job was given up",
+            )
+            logger.error(
+                "Dead-lettered job failed", extra={"task": job.task.value, "status": job.status.value}
+            )
+            _count("JobsCrashed")
+            if _fail(job, detail, None, services):
+                _hand_off(job.job_id, services)
+                _discard_request(message, services)
+                return
+            job = services.jobs.get(job.job_id) or job  # finished meanwhile: complete its hand-off
+        _finish_redelivery(job, message, services)
+    finally:
+        logger.set_correlation_id(None)
 
 
 def handle_record(
@@ -95,7 +168,12 @@ def handle_record(
     try:
         if message.task is not task:
             logger.warning("Task message on another task's queue", extra={"message_task": message.task.value})
-        run_job(message, _receive_count(record), services, deadline=deadline)
+        receive_count = _receive_count(record)
+        try:
+            run_job(message, receive_count, services, deadline=deadline)
+        except TransientError:
+            _postpone(task, record, receive_count, services)
+            raise
     finally:
         logger.set_correlation_id(None)
 
@@ -126,29 +204,24 @@ def run_job(
         request = _parse_request(job.task, load_request(message, services.payloads))
         with job_deadline(deadline):
             outcome = TASKS[job.task](request, job.job_id, services)
+    except InvalidModelOutputError as error:
+        # Model output is not deterministic: while receives remain, the next one asks again, and only for
+        # what is still missing (the rank task keeps every resume already assessed).
+        detail = ErrorDetail(code=error.code, message=error.message)
+        finished_now = _retry_or_fail(
+            job, error, detail=detail, usage=error.usage, receive_count=receive_count, services=services
+        )
     except PermanentError as error:
-        usage = error.usage if isinstance(error, InvalidModelOutputError) else None
-        finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), usage, services)
+        finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), None, services)
     except Exception as error:
         # TransientError, or anything unexpected: worth another receive while the queue allows one.
-        error_type = type(error).__name__
-        max_receives = services.settings.task_max_receive_count
-        if receive_count < max_receives:
-            logger.warning(
-                "Job attempt failed; SQS will deliver it again",
-                extra={"error_type": error_type, "receive_count": receive_count},
-            )
-            _count("JobAttemptsFailed")
-            if isinstance(error, TransientError):
-                raise
-            # Re-raised without its message (it may quote request text) or its chain.
-            raise TransientError(f"unexpected {error_type}") from None
         detail = ErrorDetail(
             code=RETRIES_EXHAUSTED,
             message=f"the task kept failing temporarily and was given up after {receive_count} attempts",
         )
-        logger.error("Job failed after its last attempt", extra={"error_type": error_type})
-        finished_now = _fail(job, detail, None, services)
+        finished_now = _retry_or_fail(
+            job, error, detail=detail, usage=None, receive_count=receive_count, services=services
+        )
     else:
         finished_now = jobs.succeed(
             job.job_id,
@@ -167,6 +240,32 @@ def run_job(
         return
     _hand_off(job.job_id, services)
     _discard_request(message, services)
+
+
+def _retry_or_fail(
+    job: Job,
+    error: Exception,
+    *,
+    detail: ErrorDetail,
+    usage: Usage | None,
+    receive_count: int,
+    services: Services,
+) -> bool:
+    """Raise a `TransientError` for another receive while the queue allows one; on the last receive,
+    fail the job with `detail` (returns whether this delivery finished it)."""
+    error_type = type(error).__name__
+    if receive_count < services.settings.task_max_receive_count:
+        logger.warning(
+            "Job attempt failed; SQS will deliver it again",
+            extra={"error_type": error_type, "receive_count": receive_count},
+        )
+        _count("JobAttemptsFailed")
+        if isinstance(error, TransientError):
+            raise error
+        # Re-raised without its message (it may quote request text) or its chain.
+        raise TransientError(f"retryable {error_type}") from None
+    logger.error("Job failed after its last attempt", extra={"error_type": error_type})
+    return _fail(job, detail, usage, services)
 
 
 def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:
@@ -214,6 +313,31 @@ def _discard_request(message: TaskMessage, services: Services) -> None:
     except Exception as error:
         # The job's outcome is recorded and notified; the bucket's expiry rule removes it later.
         logger.warning("Claim-checked request not deleted", extra={"error_type": type(error).__name__})
+
+
+def retry_delay_seconds(receive_count: int, schedule: tuple[int, ...], rng: random.Random) -> int:
+    """The backoff before the receive after `receive_count`: the schedule's step (its last step once
+    past its end), with jitter."""
+    if not schedule:
+        return 0
+    step = schedule[min(receive_count, len(schedule)) - 1]
+    return max(0, math.ceil(step * rng.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)))
+
+
+_jitter = random.Random()  # noqa: S311 - jitter only, not security-relevant
+
+
+def _postpone(task: TaskName, record: SQSRecord, receive_count: int, services: Services) -> None:
+    """Hide the failed message for its backoff; SQS hands it back then. Without this it would wait the
+    queue's whole visibility timeout (sized for the longest job)."""
+    delay = retry_delay_seconds(receive_count, services.settings.task_retry_schedule, _jitter)
+    try:
+        services.queues.postpone_task(task, record.receipt_handle, delay)
+    except Exception as error:
+        # The visibility timeout still brings the message back, only later.
+        logger.warning("Retry backoff not set", extra={"error_type": type(error).__name__})
+        return
+    logger.info("Retry scheduled", extra={"retry_in_seconds": delay, "receive_count": receive_count})
 
 
 def _receive_count(record: SQSRecord) -> int:

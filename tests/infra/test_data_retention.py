@@ -58,6 +58,9 @@ def test_each_role_has_exactly_the_dynamodb_actions_its_code_calls(default_stack
     for task in TaskName:
         (worker,) = function_ids(default_stack, resources.task_handler(task))
         expected = {jobs: {"GetItem", "UpdateItem"}}
+        if task in (TaskName.RANK_RESUMES, TaskName.START_INTERVIEW):
+            # Progress items: one per assessed resume or interview round, read back in batches.
+            expected[jobs] |= {"PutItem", "BatchGetItem"}
         if task is TaskName.ADD_VACANCY_WITH_CANDIDATES:
             expected[vacancies] = {"GetItem", "PutItem", "UpdateItem", "BatchWriteItem"}
         assert dynamodb_actions(default_stack, worker) == expected, task

@@ -20,7 +20,7 @@ def environment(stack: Synthesized, function_id: str) -> dict[str, object]:
 def test_every_function_is_arm64_python_313_with_the_layer_and_tracing(default_stack: Synthesized) -> None:
     (layer_id,) = default_stack.resources("AWS::Lambda::LayerVersion")
     ids = python_function_ids(default_stack)
-    assert len(ids) == len(TaskName) + 2  # api, notifier, one worker per task
+    assert len(ids) == len(TaskName) + 4  # api, notifier, one worker per task, the two DLQ consumers
     for function_id in ids:
         properties = default_stack.raw["Resources"][function_id]["Properties"]
         assert properties["Architectures"] == ["arm64"]

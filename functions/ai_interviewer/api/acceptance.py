@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -14,7 +16,8 @@ from pydantic import ValidationError
 
 from ai_interviewer.api.logger import logger
 from ai_interviewer.errors import ApiError
-from ai_interviewer.models.jobs import Job, TaskMessage, utc_now
+from ai_interviewer.jobs import IdempotencyKeyHeldError
+from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, utc_now
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.resources import TaskName
@@ -50,7 +53,46 @@ def read_json_object(raw_body: bytes, max_body_bytes: int) -> dict[str, Any]:
         raise ApiError(400, "malformed_json", "request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise ApiError(400, "malformed_json", "request body must be a JSON object")
+    _refuse_unencodable_text(parsed)
     return parsed
+
+
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a parsed JSON value (object keys too), with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, key
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _refuse_unencodable_text(body: dict[str, Any]) -> None:
+    """A lone surrogate escape ("\\ud800") parses but is no Unicode text: nothing downstream could encode
+    it. A NUL is never part of a resume, a vacancy or a URL, and C-based parsers cut strings at it."""
+    for path, text in _strings(body):
+        # Schema-like names only: a key of `weights` or `metadata` may be any client text.
+        safe_path = [part if isinstance(part, int) or _FIELD_NAME.match(part) else "…" for part in path]
+        if any("\ud800" <= char <= "\udfff" for char in text):
+            raise ApiError(
+                400,
+                "malformed_json",
+                "request body holds an unpaired UTF-16 surrogate escape",
+                [{"loc": safe_path, "msg": "unpaired surrogate", "type": "invalid_unicode"}],
+            )
+        if "\x00" in text:
+            raise ApiError(
+                422,
+                "validation_error",
+                "request body holds a NUL character",
+                [{"loc": safe_path, "msg": "NUL characters are not allowed", "type": "invalid_character"}],
+            )
 
 
 def _validation_details(error: ValidationError) -> list[dict[str, Any]]:
@@ -68,6 +110,15 @@ def validate_request(task: TaskName, body: dict[str, Any], settings: Settings) -
         ) from None
 
     problems: list[dict[str, Any]] = []
+    criteria = request.criterion_names()
+    if len(criteria) > settings.max_criteria:
+        problems.append(
+            {
+                "loc": ["weights"],
+                "msg": f"at most {settings.max_criteria} criteria",
+                "type": "too_many_criteria",
+            }
+        )
     if len(request.resume_list()) > settings.max_resumes:
         problems.append(
             {"loc": ["resumes"], "msg": f"at most {settings.max_resumes} resumes", "type": "too_many_resumes"}
@@ -119,17 +170,15 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _replay(services: Services, task: TaskName, held_job_id: str, same_body: bool) -> Acceptance:
-    if not same_body:
+def _replay(
+    services: Services, task: TaskName, held: IdempotencyKeyHeldError, sha256: str, validated: dict[str, Any]
+) -> Acceptance:
+    if held.request_sha256 != sha256:
         raise ApiError(409, "idempotency_conflict", f"{IDEMPOTENCY_HEADER} was used with a different request")
-    job = services.jobs.get(held_job_id)
+    job = services.jobs.get(held.job_id)
     if job is None:
-        # The first request holds the key but has not stored its job yet.
-        raise ApiError(
-            409,
-            "idempotency_in_progress",
-            f"a request with this {IDEMPOTENCY_HEADER} is still being accepted",
-        )
+        # The key and its job are written in one transaction: the job expired by TTL before its key.
+        raise ApiError(409, "idempotency_conflict", f"{IDEMPOTENCY_HEADER} belongs to an expired job")
     if job.task is not task:
         raise ApiError(409, "idempotency_conflict", f"{IDEMPOTENCY_HEADER} was used on another route")
     if job.error is not None and job.error.code == QUEUE_UNAVAILABLE:
@@ -138,14 +187,37 @@ def _replay(services: Services, task: TaskName, held_job_id: str, same_body: boo
             503, QUEUE_UNAVAILABLE, "the task could not be queued; retry with a new Idempotency-Key"
         )
     logger.set_correlation_id(job.job_id)
+    if job.status is JobStatus.QUEUED and not job.task_sent:
+        # The first request stopped (killed, timed out) between storing the job and queueing it: this
+        # replay queues it. A duplicate message, should the first one have been sent after all, is
+        # harmless: the worker runs a job once.
+        logger.info("idempotent replay queues the unsent task", extra={"job_id": job.job_id})
+        _send(services, job.job_id, task, validated)
     logger.info("idempotent replay", extra={"job_id": job.job_id, "task": task.value})
     return Acceptance(job_id=job.job_id, task=task, replayed=True)
+
+
+def _send(services: Services, job_id: str, task: TaskName, validated: dict[str, Any]) -> None:
+    try:
+        services.queues.send_task(TaskMessage(job_id=job_id, task=task, request=validated))
+    except Exception as error:
+        # Whatever the cause, the client must hear that nothing will run; the job records why.
+        logger.error("task queue unavailable", extra={"task": task.value, "error_type": type(error).__name__})
+        services.jobs.fail(
+            job_id, ErrorDetail(code=QUEUE_UNAVAILABLE, message="the task could not be queued")
+        )
+        raise ApiError(503, QUEUE_UNAVAILABLE, "the task could not be queued; try again later") from None
+    services.jobs.mark_task_sent(job_id)
 
 
 def accept_task(
     services: Services, task: TaskName, raw_body: bytes, idempotency_key: str | None
 ) -> Acceptance:
-    """Check the request, store the job and queue its message. Call only after the token was checked."""
+    """Check the request, store the job and queue its message. Call only after the token was checked.
+
+    A kill at any step leaves a state the client's retry with the same Idempotency-Key completes: the job
+    and its key are written in one transaction (both or neither), and a replay whose job was never
+    queued queues it."""
     settings = services.settings
     body = read_json_object(raw_body, settings.max_body_bytes)
     request = validate_request(task, body, settings)
@@ -155,14 +227,6 @@ def accept_task(
     sha256 = request_sha256(validated)
     job_id = str(uuid.uuid4())
     now = utc_now()
-    if key is not None:
-        held_job_id, held_sha256 = services.jobs.claim_idempotency_key(
-            key, sha256, job_id, _epoch(now + IDEMPOTENCY_WINDOW)
-        )
-        if held_job_id != job_id:
-            return _replay(services, task, held_job_id, held_sha256 == sha256)
-
-    logger.set_correlation_id(job_id)
     job = Job(
         job_id=job_id,
         task=task,
@@ -174,20 +238,10 @@ def accept_task(
         expires_at=_epoch(now + timedelta(days=settings.job_ttl_days)),
     )
     try:
-        services.jobs.create(job)
-    except Exception:
-        # No job exists, so the key must not hold one back: the client's retry with it starts afresh.
-        if key is not None:
-            services.jobs.release_idempotency_key(key, job_id)
-        raise
-    try:
-        services.queues.send_task(TaskMessage(job_id=job_id, task=task, request=validated))
-    except Exception as error:
-        # Whatever the cause, the client must hear that nothing will run; the job records why.
-        logger.error("task queue unavailable", extra={"task": task.value, "error_type": type(error).__name__})
-        services.jobs.fail(
-            job_id, ErrorDetail(code=QUEUE_UNAVAILABLE, message="the task could not be queued")
-        )
-        raise ApiError(503, QUEUE_UNAVAILABLE, "the task could not be queued; try again later") from None
+        services.jobs.create(job, idempotency_key=key, key_expires_at=_epoch(now + IDEMPOTENCY_WINDOW))
+    except IdempotencyKeyHeldError as held:
+        return _replay(services, task, held, sha256, validated)
+    logger.set_correlation_id(job_id)
+    _send(services, job_id, task, validated)
     logger.info("job accepted", extra={"job_id": job_id, "task": task.value})
     return Acceptance(job_id=job_id, task=task, replayed=False)

@@ -15,6 +15,9 @@ the official `openai` SDK, with structured outputs validated by pydantic.
 - Resilience: the SDK retries 429 (honouring Retry-After), 5xx, timeouts and connection errors within
   the client's explicit `max_retries` and per-request `timeout`; what survives becomes `TransientError`
   or `PermanentError` (see `engines.openai.chat`).
+- Progress (`ai_interviewer.task_progress`): each resume's assessment is reported as it lands, and each
+  interview round (question and answer); rounds an earlier receive of the job finished are replayed into
+  both conversations instead of being asked again, so a retry pays only for what is missing.
 - Time: under the job's deadline (`ai_interviewer.deadline`, set by the worker) every call caps its
   timeout and retries to the time left and stops with `DeadlineExceededError` when too little is left;
   the ranking pool's threads run in a copy of the caller's context, so they see the same deadline.
@@ -70,6 +73,7 @@ from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key
+from ai_interviewer.task_progress import kept_rounds, report_assessment, report_round
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local endpoints (Ollama, LM Studio, vLLM) ignore the key, and the SDK refuses to start without one;
@@ -159,7 +163,8 @@ class OpenAiEngine(Engine):
         # Byte-identical for every resume of the job: everything up to the resume's BEGIN line.
         shared_prefix = fence.wrap(DataKind.VACANCY, vacancy_text) + "\n\n"
 
-        def assess(resume: ResumeIn) -> tuple[ResumeAssessment, Usage]:
+        def assess(item: tuple[int, ResumeIn]) -> tuple[ResumeAssessment, Usage]:
+            position, resume = item
             messages: list[Message] = [
                 system_message(system),
                 user_message(shared_prefix + fence.wrap(DataKind.RESUME, resume.content)),
@@ -173,9 +178,10 @@ class OpenAiEngine(Engine):
                 cons=answer.cons,
                 flags=flags,
             )
+            report_assessment(position, assessment, usage)  # kept by the task at once: a retry skips it
             return assessment, usage
 
-        results = self._run_bounded(assess, list(resumes))
+        results = self._run_bounded(assess, list(enumerate(resumes)))
         return [assessment for assessment, _ in results], _total(usage for _, usage in results)
 
     def _run_bounded(
@@ -241,13 +247,25 @@ class OpenAiEngine(Engine):
             system_message(self._templates.render("candidate", language, boundary=fence.boundary))
         ]
         turns: list[InterviewTurn] = []
+        kept = kept_rounds()  # rounds an earlier receive of this job finished: replayed, not asked again
         for number in range(self._interview_questions):
-            question = chat.complete(recruiter, InterviewerTurnOutput, temperature=CONVERSATION_TEMPERATURE)
+            replayed = number < len(kept)
+            question = (
+                InterviewerTurnOutput.model_validate_json(kept[number][0])
+                if replayed
+                else chat.complete(recruiter, InterviewerTurnOutput, temperature=CONVERSATION_TEMPERATURE)
+            )
             recruiter.append(assistant_message(question.model_dump_json()))
             asked = fence.wrap(DataKind.QUESTION, question.question)
             candidate.append(user_message(f"{resume}\n\n{asked}" if number == 0 else asked))
-            answer = chat.complete(candidate, CandidateTurnOutput, temperature=CONVERSATION_TEMPERATURE)
+            answer = (
+                CandidateTurnOutput.model_validate_json(kept[number][1])
+                if replayed
+                else chat.complete(candidate, CandidateTurnOutput, temperature=CONVERSATION_TEMPERATURE)
+            )
             candidate.append(assistant_message(answer.model_dump_json()))
+            if not replayed:
+                report_round(number, (question.model_dump_json(), answer.model_dump_json()))
             recruiter.append(user_message(fence.wrap(DataKind.ANSWER, answer.answer)))
             turns += [
                 InterviewTurn(speaker="interviewer", text=question.question),

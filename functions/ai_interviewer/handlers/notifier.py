@@ -46,7 +46,9 @@ def handle_notify_batch(
         try:
             message = NotifyMessage.model_validate_json(record.body)
             logger.set_correlation_id(message.job_id)
-            outcome = active.notify(message, receipt_handle=record.receipt_handle)
+            outcome = active.notify(
+                message, receipt_handle=record.receipt_handle, message_id=record.message_id
+            )
         except Exception:
             logger.exception(
                 "notify record failed; SQS will deliver it again", extra={"message_id": record.message_id}
@@ -67,3 +69,35 @@ def handle_notify_batch(
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return handle_notify_batch(event)
+
+
+def handle_notify_dead_letters(
+    event: dict[str, Any], notifier: Notifier | None = None
+) -> PartialItemFailureResponse:
+    """The notify DLQ: each dead-lettered message ends its chain as exhausted (`Notifier.give_up`)."""
+    active = notifier or default_notifier()
+
+    def give_up(record: SQSRecord) -> None:
+        try:
+            message = NotifyMessage.model_validate_json(record.body)
+        except ValueError:
+            logger.error(
+                "unparsable dead-lettered notify message dropped", extra={"message_id": record.message_id}
+            )
+            return
+        logger.set_correlation_id(message.job_id)
+        if active.give_up(message):
+            metrics.add_metric(name="Webhook_dead_lettered", unit=MetricUnit.Count, value=1)
+
+    if not event.get("Records"):
+        return {"batchItemFailures": []}
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event, record_handler=give_up, processor=processor)
+
+
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+def dead_letter_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    """Lambda entry point of the notify DLQ's consumer."""
+    return handle_notify_dead_letters(event)

@@ -201,10 +201,15 @@ ResponseObserver = Callable[[str, str, int, bytes], None]
 
 
 class ApiGateway:
-    """Invokes the api function for each request, concurrently as API Gateway does: each invocation in
-    an execution environment of its own (`ExecutionEnvironments`), so module-level state in the function
-    (its router and the request it holds) is never shared by two. A bare `LocalFunction` is one
-    environment: its invocations run one after another."""
+    """Invokes the api function for each request, each invocation in an execution environment of its own
+    (`ExecutionEnvironments`), so module-level state in the function is never shared by two invocations
+    at once. A bare `LocalFunction` is one environment: its invocations run one after another.
+
+    Environments here are copies of the handler module in one process, and the libraries they import are
+    shared: Powertools' resolver keeps the request being resolved on its class (`BaseRouter.current_event`),
+    so two environments resolving at once read each other's request (a request without a token checked
+    against another's headers). The local stack therefore gives the api one environment (`API_ENVIRONMENTS`
+    in `local/stack.py`); the api answers in milliseconds, so requests only queue briefly."""
 
     def __init__(
         self,
@@ -253,12 +258,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass  # trailers
                     return b"".join(chunks)
+                if size < 0:
+                    raise ValueError("negative chunk size")
                 total += size
                 if total > MAX_REQUEST_BYTES:
                     return None
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")  # rfile.read(-1) would read until the client stops
         if length > MAX_REQUEST_BYTES:
             return None
         return self.rfile.read(length) if length else b""
@@ -325,6 +334,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class GatewayHttpServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog of 5 resets connections in a burst of clients.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], gateway: ApiGateway) -> None:
         self.gateway = gateway

@@ -33,9 +33,10 @@ TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a se
 POLLER_STOP_SECONDS = 20
 # Pollers whose long poll is cut by the emulation's end retry once and then end.
 POLLER_JOIN_SECONDS = 5
-# Concurrent api invocations (API Gateway starts an environment per request in flight; the deployed stage
-# throttles far above what one machine sends). Each environment holds its own router.
-API_ENVIRONMENTS = 10
+# Concurrent api invocations. API Gateway starts an environment per request in flight, each a process of
+# its own; here environments share one process and Powertools' class-level current request (see
+# `ApiGateway`), so the api gets one environment: its requests are resolved one at a time, never mixed.
+API_ENVIRONMENTS = 1
 
 # Defaults for a developer machine; anything the user set (environment or .env) wins.
 LOCAL_DEFAULTS = {
@@ -171,10 +172,24 @@ class LocalStack:
             resources.NOTIFIER_TIMEOUT_SECONDS,
             resources.NOTIFIER_MAX_CONCURRENCY,
         )
+        # The DLQ consumers, as deployed: one function for the task DLQs, one for the notify DLQ.
+        dead_letter_consumers = {
+            handler: ExecutionEnvironments.for_handler(
+                name, handler, resources.DEAD_LETTERS_TIMEOUT_SECONDS, resources.DEAD_LETTERS_MAX_CONCURRENCY
+            )
+            for name, handler in (
+                ("ai-interviewer-task-dead-letters", resources.TASK_DEAD_LETTERS_HANDLER),
+                ("ai-interviewer-notify-dead-letters", resources.NOTIFY_DEAD_LETTERS_HANDLER),
+            )
+        }
 
         # The stack's own clients: a connection per poller thread, and a failed call retried once (a poll
         # loop retries on its own, and a stop should not wait out backoffs against a stopped emulation).
-        pollers_total = len(TaskName) * resources.WORKER_MAX_CONCURRENCY + resources.NOTIFIER_MAX_CONCURRENCY
+        pollers_total = (
+            len(TaskName) * resources.WORKER_MAX_CONCURRENCY
+            + resources.NOTIFIER_MAX_CONCURRENCY
+            + (len(TaskName) + 1) * resources.DEAD_LETTERS_MAX_CONCURRENCY
+        )
         config = Config(max_pool_connections=pollers_total, retries={"mode": "standard", "max_attempts": 2})
         payloads = PayloadStore(session.client("s3", config=config), settings.payload_bucket_name)
         progress = JobProgress(
@@ -215,6 +230,21 @@ class LocalStack:
                 concurrency=resources.NOTIFIER_MAX_CONCURRENCY,
             )
         )
+
+        for queue_url, handler in [
+            *[(url, resources.TASK_DEAD_LETTERS_HANDLER) for url in settings.task_queue_urls.values()],
+            (notify_url, resources.NOTIFY_DEAD_LETTERS_HANDLER),
+        ]:
+            name = resources.dead_letter_queue_name(queue_url.rsplit("/", 1)[-1])
+            dead_letters_url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            self._pollers.append(
+                SqsPoller(
+                    sqs,
+                    source(name, dead_letters_url),
+                    dead_letter_consumers[handler],
+                    concurrency=resources.DEAD_LETTERS_MAX_CONCURRENCY,
+                )
+            )
 
         self._serving = threading.Thread(target=self._http.serve_forever, name="api-gateway", daemon=True)
         self._serving.start()

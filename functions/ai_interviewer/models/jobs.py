@@ -33,6 +33,7 @@ class DeliveryState(StrEnum):
     DELIVERED = "delivered"  # a 2xx was received
     GONE = "gone"  # the receiver answered 410: never again
     EXHAUSTED = "exhausted"  # the retry schedule ran out
+    REFUSED = "refused"  # the URL was refused at delivery (unsafe or invalid): it can never succeed
 
 
 class DeliveryAttempt(BaseModel):
@@ -42,6 +43,7 @@ class DeliveryAttempt(BaseModel):
     duration_ms: int
     status_code: int | None = None
     error: str | None = None  # error class when no HTTP status came back (timeout, refused, unsafe URL)
+    reason: str | None = None  # why the URL was refused at delivery (the rule, never the URL itself)
 
 
 class Delivery(BaseModel):
@@ -65,6 +67,14 @@ class Usage(BaseModel):
             calls=self.calls + other.calls,
         )
 
+    def __sub__(self, other: Usage) -> Usage:
+        """What is left of this usage once `other` is taken out (never below zero)."""
+        return Usage(
+            prompt_tokens=max(0, self.prompt_tokens - other.prompt_tokens),
+            completion_tokens=max(0, self.completion_tokens - other.completion_tokens),
+            calls=max(0, self.calls - other.calls),
+        )
+
 
 class Job(BaseModel):
     job_id: str
@@ -84,6 +94,7 @@ class Job(BaseModel):
     prompt_version: str | None = None
     usage: Usage | None = None
     notify_enqueued: bool = False  # the hand-off to the notifier was recorded
+    task_sent: bool = False  # the task message was queued (a replay of the Idempotency-Key re-sends it)
     redelivery_chain: int = 0  # bumped by each redeliver request
     delivery: Delivery = Field(default_factory=Delivery)
     expires_at: int  # epoch seconds, the table's TTL

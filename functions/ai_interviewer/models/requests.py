@@ -38,10 +38,11 @@ def _check_weights(value: dict[str, float] | None) -> dict[str, float] | None:
     if not value:
         raise ValueError("must name at least one criterion")
     for name, weight in value.items():
+        # The messages never quote the name: error bodies carry no client text.
         if not CRITERION_NAME.match(name):
-            raise ValueError(f"criterion {name!r} must be snake_case")
+            raise ValueError("criterion names must be snake_case, at most 64 characters")
         if weight < 0:
-            raise ValueError(f"weight of {name!r} must not be negative")
+            raise ValueError("weights must not be negative")
     if not any(value.values()):
         raise ValueError("at least one weight must be above zero")
     return value
@@ -106,6 +107,10 @@ class TaskRequest(BaseModel):
     def resume_list(self) -> list[ResumeIn]:
         return []
 
+    def criterion_names(self) -> list[str]:
+        """The criteria the request names (its `weights`), for the settings' bounds on their number."""
+        return []
+
 
 class RankResumesRequest(TaskRequest):
     vacancy_text: NonBlankText
@@ -119,6 +124,9 @@ class RankResumesRequest(TaskRequest):
 
     def resume_list(self) -> list[ResumeIn]:
         return self.resumes
+
+    def criterion_names(self) -> list[str]:
+        return list(self.weights or {})
 
 
 class StartInterviewRequest(TaskRequest):
@@ -135,6 +143,9 @@ class BuildVacancyRequest(TaskRequest):
 
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [(("base_text",), self.base_text)]
+
+    def criterion_names(self) -> list[str]:
+        return list(self.weights or {})
 
 
 class AddVacancyWithCandidatesRequest(TaskRequest):

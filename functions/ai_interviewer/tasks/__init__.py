@@ -14,14 +14,14 @@ from ai_interviewer.tasks.add_vacancy_with_candidates import add_vacancy_with_ca
 from ai_interviewer.tasks.build_vacancy import build_vacancy
 from ai_interviewer.tasks.generate_tags import generate_tags
 from ai_interviewer.tasks.outcome import TaskOutcome
-from ai_interviewer.tasks.rank_resumes import rank_resumes
+from ai_interviewer.tasks.rank_resumes import resumable_rank_resumes
 from ai_interviewer.tasks.start_interview import start_interview
 
 # Each function takes its own request model: (request, job_id, services) -> TaskOutcome.
 TaskFunction = Callable[..., TaskOutcome]
 
 TASKS: dict[TaskName, TaskFunction] = {
-    TaskName.RANK_RESUMES: rank_resumes,
+    TaskName.RANK_RESUMES: resumable_rank_resumes,
     TaskName.START_INTERVIEW: start_interview,
     TaskName.BUILD_VACANCY: build_vacancy,
     TaskName.ADD_VACANCY_WITH_CANDIDATES: add_vacancy_with_candidates,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from typing import TYPE_CHECKING
 
 from ai_interviewer.engines.base import InterviewTurn
@@ -11,23 +13,42 @@ from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.requests import StartInterviewRequest
 from ai_interviewer.scoring import effective_weights, overall_score
+from ai_interviewer.task_progress import InterviewRound, resuming_interview
 from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
 
 # The contract's line prefixes, in English whatever the interview's language (CONTRACT §2).
+ROUND_PART = "interview_round"  # the job store's name for a kept interview round
 SPEAKER_PREFIX = {"interviewer": "Interviewer: ", "candidate": "Candidate: "}
 
 
 def start_interview(request: StartInterviewRequest, job_id: str, services: Services) -> TaskOutcome:
+    """The interview, resumed where an earlier receive of the job broke off: each finished round
+    (question and answer) is kept on the job store as the engine reports it, and handed back to the
+    engine on a redelivery, which replays it instead of asking again."""
     # The request has no weights: the interview is judged on the documented default criteria.
     weights = effective_weights(None)
     criteria = list(weights)
     engine = services.engine
-    interview, usage = engine.run_interview(
-        request.vacancy_text, request.resume_text, criteria, detect_language(request.vacancy_text)
-    )
+    stored = services.jobs.progress(job_id, ROUND_PART, services.settings.interview_questions)
+    kept: list[InterviewRound] = []
+    for number in range(len(stored)):  # the rounds in order, up to the first one missing
+        if number not in stored:
+            break
+        question, answer = json.loads(stored[number])
+        kept.append((question, answer))
+    expires_at = int(time.time()) + services.settings.job_ttl_days * 86_400
+
+    def keep(number: int, interview_round: InterviewRound) -> None:
+        data = json.dumps(list(interview_round), ensure_ascii=False)
+        services.jobs.record_progress(job_id, ROUND_PART, number, data, expires_at)
+
+    with resuming_interview(tuple(kept), keep):
+        interview, usage = engine.run_interview(
+            request.vacancy_text, request.resume_text, criteria, detect_language(request.vacancy_text)
+        )
     judgement = interview.judgement
     missing = [name for name in criteria if name not in judgement.scores]
     if missing:
