@@ -86,7 +86,7 @@ def rank_resumes(
             f"assessment of resume #{index + 1} lacks criteria: {', '.join(rejected[index])}", total
         )
     ranked = [
-        rank_one(index, resume, kept[index][0], weights, total, request.vacancy_text)
+        rank_one(index, resume, kept[index][0], weights, total, vacancy_text=request.vacancy_text)
         for index, resume in enumerate(request.resumes)
     ]
     return TaskOutcome.from_engine(RankResumesResult(results=rank_order(ranked)), engine, total)
@@ -147,6 +147,7 @@ def rank_one(
     assessment: ResumeAssessment,
     weights: dict[str, float],
     usage: Usage,
+    *,
     vacancy_text: str,
 ) -> RankedResume:
     """One resume's result: the score is the contract's formula over the engine's criterion scores;
