@@ -28,9 +28,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.deadline import invocation_deadline, job_deadline
-from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
+from ai_interviewer.errors import (
+    FailureCode,
+    InvalidModelOutputError,
+    PermanentError,
+    TransientError,
+    last_cause_fields,
+)
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
-from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import METRICS_NAMESPACE, TaskName
@@ -41,8 +47,8 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
-RETRIES_EXHAUSTED = "retries_exhausted"
-INVALID_REQUEST = "invalid_request"
+RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
+INVALID_REQUEST = FailureCode.INVALID_REQUEST
 
 
 def process_batch(
@@ -128,26 +134,27 @@ def run_job(
             outcome = TASKS[job.task](request, job.job_id, services)
     except PermanentError as error:
         usage = error.usage if isinstance(error, InvalidModelOutputError) else None
-        finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), usage, services)
+        finished_now = _fail(job, ErrorDetail.of(error.code), usage, services)
     except Exception as error:
         # TransientError, or anything unexpected: worth another receive while the queue allows one.
         error_type = type(error).__name__
+        cause = LastCause.model_validate(last_cause_fields(error))
         max_receives = services.settings.task_max_receive_count
         if receive_count < max_receives:
             logger.warning(
                 "Job attempt failed; SQS will deliver it again",
-                extra={"error_type": error_type, "receive_count": receive_count},
+                extra={"receive_count": receive_count, **_cause_log_fields(cause)},
             )
             _count("JobAttemptsFailed")
             if isinstance(error, TransientError):
                 raise
             # Re-raised without its message (it may quote request text) or its chain.
             raise TransientError(f"unexpected {error_type}") from None
-        detail = ErrorDetail(
-            code=RETRIES_EXHAUSTED,
-            message=f"the task kept failing temporarily and was given up after {receive_count} attempts",
+        detail = ErrorDetail.of(RETRIES_EXHAUSTED, last_cause=cause)
+        logger.warning(
+            "Job failed after its last attempt",
+            extra={"receive_count": receive_count, **_cause_log_fields(cause)},
         )
-        logger.error("Job failed after its last attempt", extra={"error_type": error_type})
         finished_now = _fail(job, detail, None, services)
     else:
         finished_now = jobs.succeed(
@@ -167,6 +174,11 @@ def run_job(
         return
     _hand_off(job.job_id, services)
     _discard_request(message, services)
+
+
+def _cause_log_fields(cause: LastCause) -> dict[str, Any]:
+    """The cause as log fields: class name, code and HTTP status, never the exception's message."""
+    return {"error_type": cause.error_class, "cause_code": cause.code, "http_status": cause.http_status}
 
 
 def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:

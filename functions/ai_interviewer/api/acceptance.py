@@ -13,8 +13,9 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from ai_interviewer.api.logger import logger
-from ai_interviewer.errors import ApiError
-from ai_interviewer.models.jobs import Job, TaskMessage, utc_now
+from ai_interviewer.api.responses import validation_details
+from ai_interviewer.errors import ApiError, FailureCode
+from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot, utc_now
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.resources import TaskName
@@ -25,7 +26,7 @@ from ai_interviewer.wiring import Services
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
-QUEUE_UNAVAILABLE = "queue_unavailable"
+QUEUE_UNAVAILABLE = FailureCode.QUEUE_UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,16 @@ def read_json_object(raw_body: bytes, max_body_bytes: int) -> dict[str, Any]:
     return parsed
 
 
-def _validation_details(error: ValidationError) -> list[dict[str, Any]]:
-    # Only where and what: pydantic's `input` would echo the request's text back.
-    return [{"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]} for item in error.errors()]
-
-
 def validate_request(task: TaskName, body: dict[str, Any], settings: Settings) -> TaskRequest:
     """422 with field paths for schema errors, then for the settings' limits and the URL's rules."""
     try:
         request = REQUEST_MODELS[task].model_validate(body)
     except ValidationError as error:
         raise ApiError(
-            422, "validation_error", "request body does not match the schema", _validation_details(error)
+            422,
+            "validation_error",
+            "request body does not match the schema",
+            validation_details(error, body, REQUEST_MODELS[task]),
         ) from None
 
     problems: list[dict[str, Any]] = []
@@ -143,9 +142,14 @@ def _replay(services: Services, task: TaskName, held_job_id: str, same_body: boo
 
 
 def accept_task(
-    services: Services, task: TaskName, raw_body: bytes, idempotency_key: str | None
+    services: Services,
+    task: TaskName,
+    raw_body: bytes,
+    idempotency_key: str | None,
+    authenticated_by: TokenSlot = TokenSlot.CURRENT,
 ) -> Acceptance:
-    """Check the request, store the job and queue its message. Call only after the token was checked."""
+    """Check the request, store the job and queue its message. Call only after the token was checked;
+    `authenticated_by` says which token it was (the job's webhooks are signed with it)."""
     settings = services.settings
     body = read_json_object(raw_body, settings.max_body_bytes)
     request = validate_request(task, body, settings)
@@ -169,6 +173,7 @@ def accept_task(
         webhook_url=request.webhook_url,
         metadata=request.metadata,
         request_sha256=sha256,
+        authenticated_by=authenticated_by,
         created_at=now,
         updated_at=now,
         expires_at=_epoch(now + timedelta(days=settings.job_ttl_days)),
@@ -185,9 +190,7 @@ def accept_task(
     except Exception as error:
         # Whatever the cause, the client must hear that nothing will run; the job records why.
         logger.error("task queue unavailable", extra={"task": task.value, "error_type": type(error).__name__})
-        services.jobs.fail(
-            job_id, ErrorDetail(code=QUEUE_UNAVAILABLE, message="the task could not be queued")
-        )
+        services.jobs.fail(job_id, ErrorDetail.of(QUEUE_UNAVAILABLE))
         raise ApiError(503, QUEUE_UNAVAILABLE, "the task could not be queued; try again later") from None
     logger.info("job accepted", extra={"job_id": job_id, "task": task.value})
     return Acceptance(job_id=job_id, task=task, replayed=False)

@@ -34,6 +34,7 @@ from ai_interviewer.api.responses import (
 )
 from ai_interviewer.api.vacancy_lookup import find_vacancy
 from ai_interviewer.errors import ApiError
+from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.requests import REQUEST_MODELS
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import webhook_tokens
@@ -46,11 +47,15 @@ if TYPE_CHECKING:
 API_PREFIX = "/api/v1"
 HEALTH_PATH = f"{API_PREFIX}/health"
 OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
+DOCS_PATH = f"{API_PREFIX}/docs"
 API_TITLE = "AI Interviewer"
 API_VERSION = "1.2.0"
 TOKEN_SCHEME = "webhookToken"  # noqa: S105 - the OpenAPI scheme's name
 REPLAYED_HEADER = "Idempotent-Replayed"
-POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+API_DESCRIPTION = (
+    "Long tasks are accepted with 202 and answered by a signed webhook: the payloads are under "
+    "`webhooks`. Swagger UI: /api/v1/docs."
+)
 
 
 def job_location(job_id: str) -> str:
@@ -103,8 +108,8 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
     """The api function's routes over `services`. One per process in Lambda; tests build their own."""
     app = APIGatewayRestResolver(enable_validation=False)
 
-    def authorize() -> None:
-        require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
+    def authorize() -> TokenSlot:
+        return require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
 
     @app.exception_handler([ApiError, NotFoundError, BotoCoreError, ClientError])
     def error_response(error: Exception) -> Response[Any]:
@@ -194,25 +199,32 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         # Imported here: the OpenAPI models cost a cold start ~0.2 s that no other route needs.
         from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
 
+        from ai_interviewer.api.openapi import complete_document  # noqa: PLC0415
+
         document = json.loads(
             app.get_openapi_json_schema(
                 title=API_TITLE,
                 version=API_VERSION,
-                description="Long tasks are accepted with 202 and answered by a signed webhook.",
+                description=API_DESCRIPTION,
                 security_schemes={TOKEN_SCHEME: APIKey(name=TOKEN_HEADER, in_=APIKeyIn.header)},
             )
         )
-        # Powertools marks a body required only when the handler cannot run without it; ours reads the
-        # raw body itself, so the requirement is stated here.
-        for path_item in document["paths"].values():
-            for operation in path_item.values():
-                if "requestBody" in operation:
-                    operation["requestBody"]["required"] = True
-        # Powertools adds its own validation-error schemas; this API never answers with them.
-        schemas = document["components"]["schemas"]
-        for name in POWERTOOLS_VALIDATION_SCHEMAS:
-            schemas.pop(name, None)
-        return json.dumps(document, ensure_ascii=False)
+        return json.dumps(complete_document(document, services.settings), ensure_ascii=False)
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def docs() -> Response[str]:
+        # Swagger UI with its script and styles inlined from the Powertools package: no CDN, so the page
+        # works on the local stack and behind any firewall. Swagger UI fetches `?format=json` for
+        # its "download" link, which gets the document.
+        if (app.current_event.query_string_parameters or {}).get("format") == "json":
+            return openapi()
+        return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_page())
+
+    @functools.cache
+    def swagger_page() -> str:
+        from ai_interviewer.api.swagger import swagger_html  # noqa: PLC0415
+
+        return swagger_html(openapi_document())
 
     @app.get(
         OPENAPI_PATH,
@@ -233,12 +245,14 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
 
 
 def _add_task_route(
-    app: APIGatewayRestResolver, services: Services, task: TaskName, authorize: Callable[[], None]
+    app: APIGatewayRestResolver, services: Services, task: TaskName, authorize: Callable[[], TokenSlot]
 ) -> None:
     def accept(body: Any = None) -> Response[AcceptedResponse]:
-        authorize()
+        authenticated_by = authorize()
         event = app.current_event
-        acceptance = accept_task(services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER))
+        acceptance = accept_task(
+            services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER), authenticated_by
+        )
         headers = {"Location": job_location(acceptance.job_id)}
         if acceptance.replayed:
             headers[REPLAYED_HEADER] = "true"

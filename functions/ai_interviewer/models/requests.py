@@ -39,9 +39,9 @@ def _check_weights(value: dict[str, float] | None) -> dict[str, float] | None:
         raise ValueError("must name at least one criterion")
     for name, weight in value.items():
         if not CRITERION_NAME.match(name):
-            raise ValueError(f"criterion {name!r} must be snake_case")
+            raise ValueError("criterion names must be snake_case")
         if weight < 0:
-            raise ValueError(f"weight of {name!r} must not be negative")
+            raise ValueError("weights must not be negative")
     if not any(value.values()):
         raise ValueError("at least one weight must be above zero")
     return value
@@ -74,9 +74,10 @@ class ResumeIn(BaseModel):
 
 def _unique_filenames(resumes: list[ResumeIn]) -> list[ResumeIn]:
     seen: set[str] = set()
-    for resume in resumes:
+    for position, resume in enumerate(resumes):
         if resume.filename in seen:
-            raise ValueError(f"duplicate filename {resume.filename!r}")
+            # The position, not the name: error bodies never repeat the client's text.
+            raise ValueError(f"filenames must be unique; resume {position} repeats an earlier one")
         seen.add(resume.filename)
     return resumes
 
