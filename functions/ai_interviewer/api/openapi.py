@@ -12,6 +12,7 @@ are names (no address literals, which the api vets against private ranges); the 
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,6 +40,8 @@ from ai_interviewer.signing import (
 )
 
 SCHEMA_REF = "#/components/schemas/{model}"
+# The validators NonBlankText (and Filename) put on a field: a field carrying them is a text to describe.
+_NON_BLANK_RULES: tuple[Any, ...] = typing.get_args(NonBlankText)[1:]
 POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 JOB_ID_HEADER = "X-AI-Interviewer-Job-Id"
 TASK_HEADER = "X-AI-Interviewer-Task"
@@ -170,7 +173,8 @@ def complete_document(document: dict[str, Any], settings: Settings) -> dict[str,
             "description": f"`true` when an {IDEMPOTENCY_HEADER} replay answered with the first job",
             "schema": {"type": "string", "enum": ["true"]},
         }
-    for model in [*REQUEST_MODELS.values(), ResumeIn]:
+    models: list[type[BaseModel]] = [*REQUEST_MODELS.values(), ResumeIn]
+    for model in models:
         if model.__name__ in schemas:
             _describe_rules(model, schemas[model.__name__], settings)
     document["webhooks"] = _webhooks(schemas, settings)
@@ -204,7 +208,7 @@ def _describe_rules(model: type[BaseModel], schema: dict[str, Any], settings: Se
         prop = properties.get(name)
         if prop is None:
             continue
-        if any(rule in field.metadata for rule in NonBlankText.__metadata__):
+        if any(rule in field.metadata for rule in _NON_BLANK_RULES):
             prop["pattern"] = NON_BLANK_PATTERN
             prop.setdefault("maxLength", settings.max_text_chars)
             prop.setdefault("description", "Not blank, no NUL characters")
@@ -272,7 +276,7 @@ def _webhook_headers(task: TaskName) -> list[dict[str, Any]]:
         ),
         header(
             WEBHOOK_TIMESTAMP_HEADER,
-            f"Unix seconds of this attempt; reject one more than {DEFAULT_TOLERANCE_SECONDS} s off your clock.",
+            f"Unix seconds of this attempt; reject one {DEFAULT_TOLERANCE_SECONDS} s or more off your clock.",
             {"type": "string", "pattern": "^[0-9]+$"},
         ),
         header(
