@@ -50,9 +50,12 @@ FAILURE_MESSAGES: dict[str, str] = {
 }
 
 
+UNLISTED_CODE_MESSAGE = "The job failed; error.code names the reason."
+
+
 def failure_message(code: str) -> str:
-    """The fixed, text-free message of a failure code (a code without one gets the generic text)."""
-    return FAILURE_MESSAGES.get(code, FAILURE_MESSAGES[FailureCode.INTERNAL_ERROR])
+    """The fixed, text-free message of a failure code."""
+    return FAILURE_MESSAGES.get(code, UNLISTED_CODE_MESSAGE)
 
 
 class TransientCode(StrEnum):
