@@ -142,7 +142,8 @@ def test_body_at_the_limit_is_accepted(aws: AwsStack) -> None:
         (_rank(metadata={str(i): "v" for i in range(21)}), ["metadata"], "value_error"),
         (_rank(metadata={"ticket": 42}), ["metadata", 0], "string_type"),
         (_rank(webhook_url="receiver.example.com/hook"), ["webhook_url"], "value_error"),
-        (_rank(surprise="field"), ["surprise"], "extra_forbidden"),
+        # A key the schema does not name is given by its position, never by its (client) text.
+        (_rank(surprise="field"), [list(_rank(surprise="field")).index("surprise")], "extra_forbidden"),
     ],
     ids=[
         "missing-webhook_url",

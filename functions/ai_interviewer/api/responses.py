@@ -43,7 +43,8 @@ def validation_details(
     client wrote: a key the schema does not name (an unknown field, a `weights` criterion, a `metadata`
     key) is given by its 0-based position in its object, pydantic's `input` is dropped, and a message
     that would quote the request is replaced by a generic one."""
-    client_strings = _client_strings(body)
+    # The schema's own field names are not the client's text (and appear in messages by design).
+    client_strings = _client_strings(body) - _field_names(model)
     details = []
     for item in error.errors(include_url=False, include_input=False, include_context=False):
         message = item["msg"]
@@ -84,6 +85,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    names: set[str] = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        nested = _model_in(field.annotation)
+        if nested is not None and nested is not model:
+            names |= _field_names(nested)
+    return names
 
 
 def _client_strings(value: Any) -> set[str]:
