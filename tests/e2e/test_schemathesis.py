@@ -20,7 +20,7 @@ from tests.e2e.test_local_stack import SECRET_TOKEN, StackProcess, local_stack
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 5
 # The operations exercised: the five task routes, the job and vacancy routes and health (schemathesis
 # leaves out the route it loaded the document from).
 OPERATIONS = 9
