@@ -360,9 +360,7 @@ def test_a_message_without_a_request_fails_its_job(aws: AwsStack) -> None:
     create_job(services, "j-empty", TaskName.GENERATE_TAGS)
     event = sqs_event([("m-1", TaskMessage(job_id="j-empty", task=TaskName.GENERATE_TAGS))])
     assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == NO_FAILURES
-    assert job(services, "j-empty").error == ErrorDetail(
-        code="invalid_request", message="the task message carries no request"
-    )
+    assert job(services, "j-empty").error == ErrorDetail.of("invalid_request")
     assert drain_notify(aws) == [{"job_id": "j-empty", "chain": 0}]
 
 

@@ -75,9 +75,9 @@ def test_schema_valid_requests_are_accepted_and_every_response_conforms(stack: S
     schema = schemathesis.openapi.from_url(f"{stack.url}/api/v1/openapi.json")
     failures: list[str] = []
     started = time.monotonic()
-    cases = {
-        result.ok().label: exercise(result.ok(), stack, failures) for result in schema.get_all_operations()
-    }
+    # An operation schemathesis cannot read is an error result: `ok()` raises it, failing the test.
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+    cases = {operation.label: exercise(operation, stack, failures) for operation in operations}
     total = sum(cases.values())
     # The figures for the record: shown with `-s`, and in the report of a failing run.
     elapsed = time.monotonic() - started
