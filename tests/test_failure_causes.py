@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import re
 import socket
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-from ai_interviewer import worker
 from ai_interviewer.errors import FAILURE_MESSAGES, FailureCode, failure_message
 from ai_interviewer.models.jobs import DeliveryState, Job, JobStatus, TaskMessage, utc_now
 from ai_interviewer.resources import TaskName
@@ -27,21 +23,10 @@ from tests.test_delivery import Reply as HookReply
 from tests.test_delivery import WebhookReceiver
 from tests.test_notifier import make_bench
 from tests.test_webhook_receivers import finished_job
-from tests.test_worker import drain_notify, job, poll_once, services_with
+from tests.test_worker import drain_notify, job, poll_once, services_with, worker_log  # noqa: F401
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 VACANCY = "Ищем Python-разработчика: FastAPI, PostgreSQL. Секретный проект «Буревестник»."
-
-
-@pytest.fixture
-def worker_warnings() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    capture = logging.StreamHandler(buffer)
-    capture.setFormatter(worker.logger.registered_formatter)
-    target = logging.getLogger(worker.logger.name)
-    target.addHandler(capture)
-    yield buffer
-    target.removeHandler(capture)
 
 
 def closed_port_url() -> str:
@@ -79,7 +64,8 @@ def fail_a_tag_job(aws: AwsStack, base_url: str, webhook_url: str = "https://rec
 
 
 def test_an_unreachable_llm_is_named_as_the_last_cause_and_logged_as_a_warning_without_text(
-    aws: AwsStack, worker_warnings: io.StringIO
+    aws: AwsStack,
+    worker_log: io.StringIO,  # noqa: F811 - the fixture imported above
 ) -> None:
     failed = fail_a_tag_job(aws, closed_port_url())
     assert drain_notify(aws) == [{"job_id": "j-cause", "chain": 0}]
@@ -91,11 +77,11 @@ def test_an_unreachable_llm_is_named_as_the_last_cause_and_logged_as_a_warning_w
         "code": "llm_unreachable",
         "error_class": "APIConnectionError",
     }
-    lines = [json.loads(line) for line in worker_warnings.getvalue().splitlines()]
+    lines = [json.loads(line) for line in worker_log.getvalue().splitlines()]
     given_up = next(line for line in lines if line["message"] == "Job failed after its last attempt")
     assert given_up["level"] == "WARNING"
     assert (given_up["error_type"], given_up["cause_code"]) == ("APIConnectionError", "llm_unreachable")
-    assert "Буревестник" not in worker_warnings.getvalue()
+    assert "Буревестник" not in worker_log.getvalue()
 
 
 def test_an_llm_failing_with_5xx_records_its_class_and_http_status(aws: AwsStack) -> None:

@@ -276,7 +276,7 @@ def _webhook_headers(task: TaskName) -> list[dict[str, Any]]:
         ),
         header(
             WEBHOOK_TIMESTAMP_HEADER,
-            f"Unix seconds of this attempt; reject one {DEFAULT_TOLERANCE_SECONDS} s or more off your clock.",
+            f"Unix seconds of this attempt; refuse one over {DEFAULT_TOLERANCE_SECONDS} s off your clock.",
             {"type": "string", "pattern": "^[0-9]+$"},
         ),
         header(
