@@ -130,26 +130,25 @@ def webhook_body(envelope: Envelope, result: dict[str, Any] | None) -> dict[str,
 
 
 # The webhook payloads as the OpenAPI document's `webhooks` describe them: the seed's result with the
-# envelope around it. Only for the document: the notifier builds bodies with `webhook_body`.
+# envelope's fields around it (so a field added to `Envelope` is documented too). Only for the document:
+# the notifier builds bodies with `webhook_body`.
+_OUTCOME_FIELDS = ("task", "status", "error")
 
 
-class _SucceededFields(BaseModel):
-    job_id: str
-    status: Literal["succeeded"]
-    metadata: dict[str, str] | None = None
-    engine: str | None = None
-    model: str | None = None
-    prompt_version: str | None = None
+def _envelope_fields(**outcome: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: (field.annotation, field)
+        for name, field in Envelope.model_fields.items()
+        if name not in _OUTCOME_FIELDS
+    }
+    return {**fields, **outcome}
 
 
-class FailedWebhook(BaseModel):
-    """What `webhook_url` receives when a job cannot succeed."""
-
-    job_id: str
-    task: TaskName
-    status: Literal["failed"]
-    error: ErrorDetail
-    metadata: dict[str, str] | None = None
+FailedWebhook: type[BaseModel] = create_model(
+    "FailedWebhook",
+    __doc__="What `webhook_url` receives when a job cannot succeed.",
+    **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
+)
 
 
 def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:
@@ -161,6 +160,6 @@ def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseM
     models: dict[TaskName, type[BaseModel]] = {}
     for task, result in results.items():
         name = "".join(part.capitalize() for part in task.value.split("_")) + "Webhook"
-        fields: Any = {"task": (Literal[task.value], ...)}
-        models[task] = create_model(name, __base__=(result, _SucceededFields), **fields)
+        fields = _envelope_fields(task=(Literal[task.value], ...), status=(Literal["succeeded"], ...))
+        models[task] = create_model(name, __base__=result, **fields)
     return models
