@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.resources import (
     NOTIFIER_MAX_CONCURRENCY,
     WORKER_MAX_CONCURRENCY,
@@ -134,6 +135,8 @@ class DeploySettings(BaseModel):
     openai_base_url: str | None = None
     # Parallel model calls inside one job (the in-job semaphore).
     llm_max_concurrency: int = Field(default=DEFAULT_LLM_MAX_CONCURRENCY, ge=1, le=256)
+    # `list` sends generate-tags' `tags` as a JSON array (TAGS_FORMAT); the default is the seed's string.
+    tags_format: TagsFormat = TagsFormat.STRING
     # Concurrent invocations per task queue (SQS event source maximum concurrency, 2..1000): with
     # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
     worker_max_concurrency: int = Field(default=WORKER_MAX_CONCURRENCY, ge=2, le=1000)

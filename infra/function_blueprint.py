@@ -82,6 +82,8 @@ class FunctionBlueprint(Construct):
             "LLM_MAX_CONCURRENCY": str(settings.llm_max_concurrency),
             "VACANCY_STORE": settings.vacancy_store.value,
             "JOB_TTL_DAYS": str(settings.job_ttl_days),
+            # The api describes the configured format in its OpenAPI document; the tag worker uses it.
+            "TAGS_FORMAT": settings.tags_format.value,
         }
         if settings.openai_base_url:
             self.common_environment["OPENAI_BASE_URL"] = settings.openai_base_url

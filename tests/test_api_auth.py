@@ -6,7 +6,8 @@ import hmac
 from collections.abc import Callable
 
 import pytest
-from ai_interviewer.api.auth import token_is_accepted
+from ai_interviewer.api.auth import matching_token, token_is_accepted
+from ai_interviewer.models.jobs import TokenSlot
 
 from tests.conftest import PREVIOUS_TOKEN, TEST_TOKEN, AwsStack
 from tests.test_api_events import (
@@ -128,3 +129,23 @@ def test_auth_comes_before_the_body_is_looked_at(aws: AwsStack) -> None:
     event["body"] = "{not json" + "x" * 10_000
     services = services_for(aws, MAX_BODY_BYTES="100")
     assert call(services, event).status == 401
+
+
+def test_the_matching_token_is_named_by_its_slot_never_by_its_value() -> None:
+    tokens = (TEST_TOKEN, PREVIOUS_TOKEN)
+    assert matching_token(TEST_TOKEN, tokens) is TokenSlot.CURRENT
+    assert matching_token(PREVIOUS_TOKEN, tokens) is TokenSlot.PREVIOUS
+    assert matching_token("wrong", tokens) is None
+    assert matching_token(PREVIOUS_TOKEN, (TEST_TOKEN,)) is None  # the previous token was removed
+
+
+def test_a_request_accepted_with_the_previous_token_records_it_on_the_job(aws: AwsStack) -> None:
+    services = services_for(aws)
+    for token, slot in ((TEST_TOKEN, TokenSlot.CURRENT), (PREVIOUS_TOKEN, TokenSlot.PREVIOUS)):
+        answer = call(services, with_headers(load_event("generate-tags"), X_Webhook_Token=token))
+        assert answer.status == 202
+        job = services.jobs.get(answer.json["job_id"])
+        assert job is not None and job.authenticated_by is slot
+        # Which token, never the token: the stored record holds neither value.
+        item = aws.client("dynamodb").scan(TableName=services.settings.jobs_table_name)["Items"]
+        assert TEST_TOKEN not in str(item) and PREVIOUS_TOKEN not in str(item)

@@ -233,7 +233,12 @@ def test_job_route_shows_a_queued_job_without_its_request_or_webhook_url(aws: Aw
     assert view["created_at"] and view["updated_at"]
     assert view["started_at"] is None and view["finished_at"] is None
     assert view["result"] is None and view["error"] is None
-    assert view["delivery"] == {"state": "pending", "attempts": [], "last_status_code": None}
+    assert view["delivery"] == {
+        "state": "pending",
+        "attempts": [],
+        "last_status_code": None,
+        "next_attempt_at": None,
+    }
     assert view["metadata"] == {"ticket": "HR-42"}
     for hidden in ["webhook_url", "request", "request_sha256", "request_s3_key", "expires_at"]:
         assert hidden not in view
@@ -274,7 +279,11 @@ def test_job_route_shows_the_error_of_a_failed_job(aws: AwsStack) -> None:
     assert services.jobs.fail(job_id, ErrorDetail(code="llm_unavailable", message="the model did not answer"))
     view = _get_job(services, job_id).json
     assert view["status"] == "failed"
-    assert view["error"] == {"code": "llm_unavailable", "message": "the model did not answer"}
+    assert view["error"] == {
+        "code": "llm_unavailable",
+        "message": "the model did not answer",
+        "last_cause": None,
+    }
     assert view["result"] is None
 
 

@@ -8,13 +8,14 @@ import pytest
 from ai_interviewer import settings as settings_module
 from ai_interviewer.jobs import DynamoDbJobStore, IdempotencyKeyHeldError
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, Usage
-from ai_interviewer.models.payloads import ErrorDetail, RankedResume
+from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, TokenSlot, Usage
+from ai_interviewer.models.payloads import ErrorDetail, RankedResume, TagsFormat
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.queues import SqsQueues, load_request
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score
 from ai_interviewer.settings import EngineChoice, Settings, openai_api_key, signing_token, webhook_tokens
+from pydantic import ValidationError
 
 from tests.conftest import AwsStack
 
@@ -166,3 +167,18 @@ def test_in_aws_the_tokens_come_from_the_secret_and_a_rotation_is_seen_after_the
 def test_a_secret_may_be_a_bare_string(aws: AwsStack) -> None:
     arn = aws.client("secretsmanager").create_secret(Name="openai", SecretString="sk-bare")["ARN"]
     assert openai_api_key(Settings.from_env({"OPENAI_SECRET_ARN": arn})) == "sk-bare"
+
+
+def test_the_signing_token_follows_the_requests_token_and_falls_back_to_the_current_one() -> None:
+    both = Settings.from_env({"WEBHOOK_SECRET_TOKEN": "new", "WEBHOOK_SECRET_TOKEN_PREVIOUS": "old"})
+    assert signing_token(both, TokenSlot.CURRENT) == "new"
+    assert signing_token(both, TokenSlot.PREVIOUS) == "old"
+    rotated = Settings.from_env({"WEBHOOK_SECRET_TOKEN": "new"})
+    assert signing_token(rotated, TokenSlot.PREVIOUS) == "new"
+
+
+def test_tags_format_is_the_seeds_string_unless_set_to_list() -> None:
+    assert Settings.from_env({}).tags_format is TagsFormat.STRING
+    assert Settings.from_env({"TAGS_FORMAT": "list"}).tags_format is TagsFormat.LIST
+    with pytest.raises(ValidationError):
+        Settings.from_env({"TAGS_FORMAT": "array"})

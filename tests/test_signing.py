@@ -91,3 +91,20 @@ def test_standard_webhooks_verification_accepts_any_of_several_offered_signature
 
 def test_a_secret_without_the_whsec_prefix_is_used_as_utf8_bytes() -> None:
     assert standard_webhooks_key(TOKEN) == TOKEN.encode("utf-8")
+
+
+def test_webhook_signature_carries_one_signature_per_token_the_seed_header_only_the_jobs() -> None:
+    headers = signature_headers(
+        BODY, "previous", webhook_id="msg_job-1", timestamp=1700000000, other_tokens=("current", "previous")
+    )
+    offered = headers[WEBHOOK_SIGNATURE_HEADER].split(" ")
+    # The job's token first, each token once.
+    assert offered == [
+        standard_webhooks_signature("msg_job-1", 1700000000, BODY, b"previous"),
+        standard_webhooks_signature("msg_job-1", 1700000000, BODY, b"current"),
+    ]
+    assert verify_seed_signature(BODY, "previous", headers[SEED_SIGNATURE_HEADER])
+    assert not verify_seed_signature(BODY, "current", headers[SEED_SIGNATURE_HEADER])
+    for key in (b"current", b"previous"):
+        assert verify_standard_webhooks(headers, BODY, key, now=1700000000)
+    assert not verify_standard_webhooks(headers, BODY, b"third", now=1700000000)

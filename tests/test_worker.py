@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from ai_interviewer import worker
-from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.errors import PermanentError, TransientError, failure_message
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, Usage
-from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.resources import TaskName, task_handler
 from ai_interviewer.settings import get_settings
 from ai_interviewer.wiring import Services, build_services, default_services
@@ -260,7 +260,9 @@ def test_transient_errors_are_redelivered_until_the_last_receive_fails_the_job(a
     assert poll_once(aws, TaskName.GENERATE_TAGS, services) == {"received": 1, **NO_FAILURES}
     failed = job(services, "j-transient")
     assert failed.status is JobStatus.FAILED and failed.error is not None
-    assert failed.error.code == "retries_exhausted" and "5 attempts" in failed.error.message
+    assert failed.error == ErrorDetail.of(
+        "retries_exhausted", LastCause(code="transient_error", error_class="TransientError")
+    )
     assert failed.notify_enqueued and drain_notify(aws) == [{"job_id": "j-transient", "chain": 0}]
     assert len(engine.calls) == 5
     assert poll_once(aws, TaskName.GENERATE_TAGS, services)["received"] == 0  # deleted, not dead-lettered
@@ -277,7 +279,8 @@ def test_the_receive_limit_is_the_settings_value(aws: AwsStack) -> None:
     assert process(with_receive_count(event, 2), services) == NO_FAILURES
     assert job(services, job_id).error == ErrorDetail(
         code="retries_exhausted",
-        message="the task kept failing temporarily and was given up after 2 attempts",
+        message=failure_message("retries_exhausted"),
+        last_cause=LastCause(code="transient_error", error_class="TransientError"),
     )
 
 
@@ -313,7 +316,8 @@ def test_a_permanent_engine_error_fails_the_job_and_still_notifies(aws: AwsStack
 
     failed = job(services, job_id)
     assert failed.status is JobStatus.FAILED and failed.result is None
-    assert failed.error == ErrorDetail(code="content_refused", message="the model refused")
+    # The code as raised; the message is the code's fixed text, never the exception's.
+    assert failed.error == ErrorDetail(code="content_refused", message=failure_message("content_refused"))
     assert failed.notify_enqueued and drain_notify(aws) == [{"job_id": job_id, "chain": 0}]
 
 
@@ -352,10 +356,8 @@ def test_an_invalid_request_fails_the_job_without_quoting_it(aws: AwsStack) -> N
     assert worker.process_batch(TaskName.RANK_RESUMES, event, services) == NO_FAILURES
 
     failed = job(services, "j-bad")
-    assert failed.error == ErrorDetail(
-        code="invalid_request",
-        message="the rank_resumes request is invalid: resumes.0.photo: extra_forbidden",
-    )
+    assert failed.error == ErrorDetail(code="invalid_request", message=failure_message("invalid_request"))
+    assert "photo" not in failed.error.model_dump_json()
     assert engine.calls == [] and drain_notify(aws) == [{"job_id": "j-bad", "chain": 0}]
 
 
@@ -364,9 +366,7 @@ def test_a_message_without_a_request_fails_its_job(aws: AwsStack) -> None:
     create_job(services, "j-empty", TaskName.GENERATE_TAGS)
     event = sqs_event([("m-1", TaskMessage(job_id="j-empty", task=TaskName.GENERATE_TAGS))])
     assert worker.process_batch(TaskName.GENERATE_TAGS, event, services) == NO_FAILURES
-    assert job(services, "j-empty").error == ErrorDetail(
-        code="invalid_request", message="the task message carries no request"
-    )
+    assert job(services, "j-empty").error == ErrorDetail.of("invalid_request")
     assert drain_notify(aws) == [{"job_id": "j-empty", "chain": 0}]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from ai_interviewer.errors import TransientError
+from ai_interviewer.errors import TransientCode, TransientError
 
 # What must still fit after the task gives up: the job record's conditional write, the notify message and
 # the claim-checked request's delete, a few AWS round trips (each with the SDK's own retries, so seconds
@@ -32,6 +32,8 @@ _deadline: ContextVar[float | None] = ContextVar("job_deadline", default=None)
 class DeadlineExceededError(TransientError):
     """The job's time is (nearly) up: stopped before the function's timeout could kill it. Transient: a
     new receive gets a fresh invocation and its whole timeout."""
+
+    code = TransientCode.DEADLINE_EXCEEDED
 
 
 def invocation_deadline(remaining_millis: int, *, now: float | None = None) -> float:

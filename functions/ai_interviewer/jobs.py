@@ -18,6 +18,7 @@ from ai_interviewer.models.jobs import (
     DeliveryState,
     Job,
     JobStatus,
+    TokenSlot,
     Usage,
     utc_now,
 )
@@ -143,6 +144,7 @@ class DynamoDbJobStore(JobStore):
             "status": {"S": job.status.value},
             "webhook_url": {"S": job.webhook_url},
             "request_sha256": {"S": job.request_sha256},
+            "authenticated_by": {"S": job.authenticated_by.value},
             "created_at": {"S": _iso(job.created_at)},
             "updated_at": {"S": _iso(job.updated_at)},
             "notify_enqueued": {"BOOL": False},
@@ -298,6 +300,7 @@ class DynamoDbJobStore(JobStore):
             webhook_url=item["webhook_url"]["S"],
             metadata=parsed("metadata"),
             request_sha256=item["request_sha256"]["S"],
+            authenticated_by=text("authenticated_by") or TokenSlot.CURRENT,
             created_at=item["created_at"]["S"],
             updated_at=item["updated_at"]["S"],
             started_at=text("started_at"),

@@ -26,14 +26,14 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
 from ai_interviewer.delivery import DeliveryResult, WebhookPoster
-from ai_interviewer.errors import TransientError
+from ai_interviewer.errors import FailureCode, TransientError
 from ai_interviewer.jobs import JobStore
 from ai_interviewer.models.jobs import (
     DeliveryAttempt,
@@ -46,7 +46,7 @@ from ai_interviewer.models.jobs import (
 from ai_interviewer.models.payloads import Envelope, ErrorDetail, webhook_body
 from ai_interviewer.queues import SQS_MAX_VISIBILITY_SECONDS, Queues
 from ai_interviewer.resources import NOTIFIER_TIMEOUT_SECONDS
-from ai_interviewer.settings import Settings, signing_token
+from ai_interviewer.settings import Settings, signing_token, webhook_tokens
 from ai_interviewer.signing import signature_headers
 from ai_interviewer.url_safety import (
     UnresolvableHostError,
@@ -105,7 +105,7 @@ def webhook_payload(job: Job) -> bytes:
         )
         body = webhook_body(envelope, job.result)
     else:
-        error = job.error or ErrorDetail(code="internal_error", message="The job failed.")
+        error = job.error or ErrorDetail.of(FailureCode.INTERNAL_ERROR)
         body = webhook_body(
             Envelope(job_id=job.job_id, task=job.task, status="failed", metadata=job.metadata, error=error),
             None,
@@ -209,6 +209,7 @@ class Notifier:
                 status_code=result.status_code,
                 error=result.error,
                 reason=refusal,
+                next_attempt_at=self.clock() + timedelta(seconds=delay) if delay is not None else None,
             ),
             state,
             hold_seconds=CLAIM_LEASE_SECONDS + (delay or 0),
@@ -256,7 +257,11 @@ class Notifier:
             "X-AI-Interviewer-Task": job.task.value,
             "X-AI-Interviewer-Attempt": str(attempt_number),
             **signature_headers(
-                body, signing_token(self.settings), webhook_id=webhook_id(job.job_id), timestamp=timestamp
+                body,
+                signing_token(self.settings, job.authenticated_by),
+                webhook_id=webhook_id(job.job_id),
+                timestamp=timestamp,
+                other_tokens=webhook_tokens(self.settings),
             ),
         }
         started = time.monotonic()

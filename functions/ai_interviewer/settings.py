@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from ai_interviewer import resources
+from ai_interviewer.models.jobs import TokenSlot
+from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.resources import TaskName
 
 # About a day, in the spirit of Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -64,6 +66,8 @@ class Settings(BaseModel):
     openai_timeout_seconds: float = Field(default=60.0, gt=0)
     openai_max_retries: int = Field(default=2, ge=0)
     interview_questions: int = Field(default=6, ge=1, le=20)
+    # `string` is the seed's "A, B, C"; `list` sends ["A", "B", "C"] for clients that validate an array.
+    tags_format: TagsFormat = TagsFormat.STRING
     # Must equal the task queues' maxReceiveCount: on the last receive a failing job ends with a failure
     # webhook instead of vanishing into the DLQ.
     task_max_receive_count: int = Field(default=resources.TASK_MAX_RECEIVE_COUNT, ge=1)
@@ -132,6 +136,7 @@ class Settings(BaseModel):
             "openai_timeout_seconds": "OPENAI_TIMEOUT_SECONDS",
             "openai_max_retries": "OPENAI_MAX_RETRIES",
             "interview_questions": "INTERVIEW_QUESTIONS",
+            "tags_format": "TAGS_FORMAT",
             "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
             "task_retry_schedule": "TASK_RETRY_SCHEDULE",
             "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
@@ -235,8 +240,11 @@ def webhook_tokens(settings: Settings) -> tuple[str, ...]:
     return tuple(token for token in tokens if token)
 
 
-def signing_token(settings: Settings) -> str:
-    return webhook_tokens(settings)[0]
+def signing_token(settings: Settings, slot: TokenSlot = TokenSlot.CURRENT) -> str:
+    """The token that signs a job's seed header: the one that authenticated its request, or the current
+    one once the previous token has been removed."""
+    tokens = webhook_tokens(settings)
+    return tokens[1] if slot is TokenSlot.PREVIOUS and len(tokens) > 1 else tokens[0]
 
 
 def openai_api_key(settings: Settings) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.message import Message
 
 SEED_SIGNATURE_HEADER = "X-AI-Interviewer-Signature"
@@ -65,13 +65,26 @@ def verify_standard_webhooks(
     return any(hmac.compare_digest(expected, candidate) for candidate in offered)
 
 
-def signature_headers(body: bytes, token: str, *, webhook_id: str, timestamp: int) -> dict[str, str]:
-    """Every signature header for one attempt, both schemes keyed by the token's UTF-8 bytes."""
+def signature_headers(
+    body: bytes,
+    token: str,
+    *,
+    webhook_id: str,
+    timestamp: int,
+    other_tokens: Sequence[str] = (),
+) -> dict[str, str]:
+    """Every signature header for one attempt, both schemes keyed by the tokens' UTF-8 bytes.
+
+    The seed header carries one signature, by `token`; `webhook-signature` carries one per token
+    (`token` first, then `other_tokens`, space-separated, as Standard Webhooks allows), so during a
+    rotation a receiver on either token verifies.
+    """
+    keys = [token, *(other for other in other_tokens if other != token)]
     return {
         SEED_SIGNATURE_HEADER: seed_signature(body, token),
         WEBHOOK_ID_HEADER: webhook_id,
         WEBHOOK_TIMESTAMP_HEADER: str(timestamp),
-        WEBHOOK_SIGNATURE_HEADER: standard_webhooks_signature(
-            webhook_id, timestamp, body, token.encode("utf-8")
+        WEBHOOK_SIGNATURE_HEADER: " ".join(
+            standard_webhooks_signature(webhook_id, timestamp, body, key.encode("utf-8")) for key in keys
         ),
     }

@@ -36,9 +36,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.deadline import invocation_deadline, job_deadline
-from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
+from ai_interviewer.errors import (
+    FailureCode,
+    InvalidModelOutputError,
+    PermanentError,
+    TransientError,
+    last_cause_fields,
+)
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
-from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import METRICS_NAMESPACE, TaskName
@@ -49,9 +55,9 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
-RETRIES_EXHAUSTED = "retries_exhausted"
-INVALID_REQUEST = "invalid_request"
-WORKER_CRASHED = "worker_crashed"
+RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
+INVALID_REQUEST = FailureCode.INVALID_REQUEST
+WORKER_CRASHED = FailureCode.WORKER_CRASHED
 RETRY_JITTER = 0.2  # each backoff is stretched or shrunk by up to 20 %, so retries of a burst spread out
 
 
@@ -134,11 +140,7 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
             _count("TaskMessagesDropped")
             return
         if not job.status.finished:
-            detail = ErrorDetail(
-                code=WORKER_CRASHED,
-                message="the worker stopped without reporting back on every attempt (killed by its time "
-                "or memory limit); the job was given up",
-            )
+            detail = ErrorDetail.of(WORKER_CRASHED)
             logger.error(
                 "Dead-lettered job failed", extra={"task": job.task.value, "status": job.status.value}
             )
@@ -207,20 +209,22 @@ def run_job(
     except InvalidModelOutputError as error:
         # Model output is not deterministic: while receives remain, the next one asks again, and only for
         # what is still missing (the rank task keeps every resume already assessed).
-        detail = ErrorDetail(code=error.code, message=error.message)
+        detail = ErrorDetail.of(error.code)
         finished_now = _retry_or_fail(
             job, error, detail=detail, usage=error.usage, receive_count=receive_count, services=services
         )
     except PermanentError as error:
-        finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), None, services)
+        finished_now = _fail(job, ErrorDetail.of(error.code), None, services)
     except Exception as error:
         # TransientError, or anything unexpected: worth another receive while the queue allows one.
-        detail = ErrorDetail(
-            code=RETRIES_EXHAUSTED,
-            message=f"the task kept failing temporarily and was given up after {receive_count} attempts",
-        )
+        cause = LastCause.model_validate(last_cause_fields(error))
         finished_now = _retry_or_fail(
-            job, error, detail=detail, usage=None, receive_count=receive_count, services=services
+            job,
+            error,
+            detail=ErrorDetail.of(RETRIES_EXHAUSTED, last_cause=cause),
+            usage=None,
+            receive_count=receive_count,
+            services=services,
         )
     else:
         finished_now = jobs.succeed(
@@ -254,18 +258,26 @@ def _retry_or_fail(
     """Raise a `TransientError` for another receive while the queue allows one; on the last receive,
     fail the job with `detail` (returns whether this delivery finished it)."""
     error_type = type(error).__name__
+    cause_fields = _cause_log_fields(LastCause.model_validate(last_cause_fields(error)))
     if receive_count < services.settings.task_max_receive_count:
         logger.warning(
             "Job attempt failed; SQS will deliver it again",
-            extra={"error_type": error_type, "receive_count": receive_count},
+            extra={"receive_count": receive_count, **cause_fields},
         )
         _count("JobAttemptsFailed")
         if isinstance(error, TransientError):
             raise error
         # Re-raised without its message (it may quote request text) or its chain.
         raise TransientError(f"retryable {error_type}") from None
-    logger.error("Job failed after its last attempt", extra={"error_type": error_type})
+    logger.warning(
+        "Job failed after its last attempt", extra={"receive_count": receive_count, **cause_fields}
+    )
     return _fail(job, detail, usage, services)
+
+
+def _cause_log_fields(cause: LastCause) -> dict[str, Any]:
+    """The cause as log fields: class name, code and HTTP status, never the exception's message."""
+    return {"error_type": cause.error_class, "cause_code": cause.code, "http_status": cause.http_status}
 
 
 def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:

@@ -15,9 +15,10 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from ai_interviewer.api.logger import logger
-from ai_interviewer.errors import ApiError
+from ai_interviewer.api.responses import validation_details
+from ai_interviewer.errors import ApiError, FailureCode
 from ai_interviewer.jobs import IdempotencyKeyHeldError
-from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, utc_now
+from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, TokenSlot, utc_now
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
 from ai_interviewer.resources import TaskName
@@ -28,7 +29,7 @@ from ai_interviewer.wiring import Services
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
-QUEUE_UNAVAILABLE = "queue_unavailable"
+QUEUE_UNAVAILABLE = FailureCode.QUEUE_UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,16 @@ def _refuse_unencodable_text(body: dict[str, Any]) -> None:
             )
 
 
-def _validation_details(error: ValidationError) -> list[dict[str, Any]]:
-    # Only where and what: pydantic's `input` would echo the request's text back.
-    return [{"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]} for item in error.errors()]
-
-
 def validate_request(task: TaskName, body: dict[str, Any], settings: Settings) -> TaskRequest:
     """422 with field paths for schema errors, then for the settings' limits and the URL's rules."""
     try:
         request = REQUEST_MODELS[task].model_validate(body)
     except ValidationError as error:
         raise ApiError(
-            422, "validation_error", "request body does not match the schema", _validation_details(error)
+            422,
+            "validation_error",
+            "request body does not match the schema",
+            validation_details(error, body, REQUEST_MODELS[task]),
         ) from None
 
     problems: list[dict[str, Any]] = []
@@ -203,17 +202,20 @@ def _send(services: Services, job_id: str, task: TaskName, validated: dict[str, 
     except Exception as error:
         # Whatever the cause, the client must hear that nothing will run; the job records why.
         logger.error("task queue unavailable", extra={"task": task.value, "error_type": type(error).__name__})
-        services.jobs.fail(
-            job_id, ErrorDetail(code=QUEUE_UNAVAILABLE, message="the task could not be queued")
-        )
+        services.jobs.fail(job_id, ErrorDetail.of(QUEUE_UNAVAILABLE))
         raise ApiError(503, QUEUE_UNAVAILABLE, "the task could not be queued; try again later") from None
     services.jobs.mark_task_sent(job_id)
 
 
 def accept_task(
-    services: Services, task: TaskName, raw_body: bytes, idempotency_key: str | None
+    services: Services,
+    task: TaskName,
+    raw_body: bytes,
+    idempotency_key: str | None,
+    authenticated_by: TokenSlot = TokenSlot.CURRENT,
 ) -> Acceptance:
-    """Check the request, store the job and queue its message. Call only after the token was checked.
+    """Check the request, store the job and queue its message. Call only after the token was checked;
+    `authenticated_by` says which token it was (the job's webhooks are signed with it).
 
     A kill at any step leaves a state the client's retry with the same Idempotency-Key completes: the job
     and its key are written in one transaction (both or neither), and a replay whose job was never
@@ -233,6 +235,7 @@ def accept_task(
         webhook_url=request.webhook_url,
         metadata=request.metadata,
         request_sha256=sha256,
+        authenticated_by=authenticated_by,
         created_at=now,
         updated_at=now,
         expires_at=_epoch(now + timedelta(days=settings.job_ttl_days)),

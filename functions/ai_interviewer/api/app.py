@@ -34,6 +34,7 @@ from ai_interviewer.api.responses import (
 )
 from ai_interviewer.api.vacancy_lookup import find_vacancy
 from ai_interviewer.errors import ApiError
+from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.requests import REQUEST_MODELS
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import webhook_tokens
@@ -46,11 +47,15 @@ if TYPE_CHECKING:
 API_PREFIX = "/api/v1"
 HEALTH_PATH = f"{API_PREFIX}/health"
 OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
+DOCS_PATH = f"{API_PREFIX}/docs"
 API_TITLE = "AI Interviewer"
 API_VERSION = "1.2.0"
 TOKEN_SCHEME = "webhookToken"  # noqa: S105 - the OpenAPI scheme's name
 REPLAYED_HEADER = "Idempotent-Replayed"
-POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+API_DESCRIPTION = (
+    "Long tasks are accepted with 202 and answered by a signed webhook: the payloads are under "
+    "`webhooks`. Swagger UI: /api/v1/docs."
+)
 
 
 def base_path(event: APIGatewayProxyEvent) -> str:
@@ -59,6 +64,11 @@ def base_path(event: APIGatewayProxyEvent) -> str:
     the path the client sent, and `path` the part the API itself routes."""
     requested = event.request_context.path or ""
     return requested.removesuffix(event.path) if requested.endswith(event.path) else ""
+
+
+def _server_url(event: APIGatewayProxyEvent) -> str:
+    """The OpenAPI `servers` URL: the base path the client used, so "try it out" calls go there too."""
+    return base_path(event) or "/"
 
 
 def job_location(job_id: str, base: str = "") -> str:
@@ -111,8 +121,8 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
     """The api function's routes over `services`. One per process in Lambda; tests build their own."""
     app = APIGatewayRestResolver(enable_validation=False)
 
-    def authorize() -> None:
-        require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
+    def authorize() -> TokenSlot:
+        return require_token(app.current_event.headers.get(TOKEN_HEADER), webhook_tokens(services.settings))
 
     @app.exception_handler([ApiError, NotFoundError, BotoCoreError, ClientError])
     def error_response(error: Exception) -> Response[Any]:
@@ -206,26 +216,34 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
             Server,
         )
 
+        from ai_interviewer.api.openapi import complete_document  # noqa: PLC0415
+
         document = json.loads(
             app.get_openapi_json_schema(
                 title=API_TITLE,
                 version=API_VERSION,
-                description="Long tasks are accepted with 202 and answered by a signed webhook.",
+                description=API_DESCRIPTION,
                 servers=[Server(url=server_url)],
                 security_schemes={TOKEN_SCHEME: APIKey(name=TOKEN_HEADER, in_=APIKeyIn.header)},
             )
         )
-        # Powertools marks a body required only when the handler cannot run without it; ours reads the
-        # raw body itself, so the requirement is stated here.
-        for path_item in document["paths"].values():
-            for operation in path_item.values():
-                if "requestBody" in operation:
-                    operation["requestBody"]["required"] = True
-        # Powertools adds its own validation-error schemas; this API never answers with them.
-        schemas = document["components"]["schemas"]
-        for name in POWERTOOLS_VALIDATION_SCHEMAS:
-            schemas.pop(name, None)
-        return json.dumps(document, ensure_ascii=False)
+        return json.dumps(complete_document(document, services.settings), ensure_ascii=False)
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def docs() -> Response[str]:
+        # Swagger UI with its script and styles inlined from the Powertools package: no CDN, so the page
+        # works on the local stack and behind any firewall. Swagger UI fetches `?format=json` for
+        # its "download" link, which gets the document.
+        if (app.current_event.query_string_parameters or {}).get("format") == "json":
+            return openapi()
+        page = swagger_page(_server_url(app.current_event))
+        return Response(status_code=200, content_type="text/html; charset=utf-8", body=page)
+
+    @functools.cache
+    def swagger_page(server_url: str) -> str:
+        from ai_interviewer.api.swagger import swagger_html  # noqa: PLC0415
+
+        return swagger_html(openapi_document(server_url))
 
     @app.get(
         OPENAPI_PATH,
@@ -240,19 +258,21 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         },
     )
     def openapi() -> Response[str]:
-        document = openapi_document(base_path(app.current_event) or "/")
+        document = openapi_document(_server_url(app.current_event))
         return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=document)
 
     return app
 
 
 def _add_task_route(
-    app: APIGatewayRestResolver, services: Services, task: TaskName, authorize: Callable[[], None]
+    app: APIGatewayRestResolver, services: Services, task: TaskName, authorize: Callable[[], TokenSlot]
 ) -> None:
     def accept(body: Any = None) -> Response[AcceptedResponse]:
-        authorize()
+        authenticated_by = authorize()
         event = app.current_event
-        acceptance = accept_task(services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER))
+        acceptance = accept_task(
+            services, task, _raw_body(event), event.headers.get(IDEMPOTENCY_HEADER), authenticated_by
+        )
         headers = {"Location": job_location(acceptance.job_id, base_path(event))}
         if acceptance.replayed:
             headers[REPLAYED_HEADER] = "true"

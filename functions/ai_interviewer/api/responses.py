@@ -1,11 +1,13 @@
-"""What the api function answers: the bodies of its responses, as models for the OpenAPI document."""
+"""What the api function answers: the bodies of its responses, as models for the OpenAPI document, and
+the error details that name a request's faults without repeating any of its text."""
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, Job, JobStatus, Usage
 from ai_interviewer.models.payloads import ErrorDetail
@@ -29,6 +31,89 @@ class ErrorLocation(BaseModel):
     type: str
 
 
+# A client string this short says nothing; the check below looks for longer ones in a message.
+_ECHO_MIN_CHARS = 3
+_GENERIC_MESSAGE = "Invalid value"
+
+
+def validation_details(
+    error: ValidationError, body: dict[str, Any], model: type[BaseModel]
+) -> list[dict[str, Any]]:
+    """Field paths, positions and codes for each fault of `body` against `model`, and nothing the
+    client wrote: a key the schema does not name (an unknown field, a `weights` criterion, a `metadata`
+    key) is given by its 0-based position in its object, pydantic's `input` is dropped, and a message
+    that would quote the request is replaced by a generic one."""
+    # The schema's own field names are not the client's text (and appear in messages by design).
+    client_strings = _client_strings(body) - _field_names(model)
+    details = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        message = item["msg"]
+        if any(text in message for text in client_strings):
+            message = _GENERIC_MESSAGE
+        details.append(
+            {"loc": _safe_location(item["loc"], body, model), "msg": message, "type": item["type"]}
+        )
+    return details
+
+
+def _safe_location(loc: tuple[str | int, ...], body: Any, model: type[BaseModel]) -> list[str | int]:
+    safe: list[str | int] = []
+    current_model: type[BaseModel] | None = model
+    value = body
+    for part in loc:
+        if isinstance(part, int):
+            safe.append(part)
+            value = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
+            continue
+        if current_model is not None and part in current_model.model_fields:
+            safe.append(part)
+            current_model = _model_in(current_model.model_fields[part].annotation)
+        else:
+            keys = list(value) if isinstance(value, dict) else []
+            safe.append(keys.index(part) if part in keys else "*")
+            current_model = None
+        value = value.get(part) if isinstance(value, dict) else None
+    return safe
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's type (`list[ResumeIn]`, `Annotated[...] | None`), if there is one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    names: set[str] = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        nested = _model_in(field.annotation)
+        if nested is not None and nested is not model:
+            names |= _field_names(nested)
+    return names
+
+
+def _client_strings(value: Any) -> set[str]:
+    """Every string of the request, keys included, long enough to matter if it were echoed."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) >= _ECHO_MIN_CHARS:
+                found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
@@ -45,6 +130,7 @@ class DeliveryView(BaseModel):
     state: DeliveryState
     attempts: list[DeliveryAttempt]
     last_status_code: int | None = None
+    next_attempt_at: datetime | None = None  # while a retry is scheduled
 
 
 class JobView(BaseModel):
@@ -88,6 +174,7 @@ class JobView(BaseModel):
                 state=job.delivery.state,
                 attempts=job.delivery.attempts,
                 last_status_code=job.delivery.last_status_code,
+                next_attempt_at=job.delivery.next_attempt_at,
             ),
         )
 

@@ -27,6 +27,13 @@ class JobStatus(StrEnum):
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 
+class TokenSlot(StrEnum):
+    """Which configured webhook token authenticated a request: the job records this, never the token."""
+
+    CURRENT = "current"
+    PREVIOUS = "previous"
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"  # the job has not finished, or its notify message is queued
     RETRYING = "retrying"  # at least one attempt failed; another is scheduled
@@ -44,6 +51,7 @@ class DeliveryAttempt(BaseModel):
     status_code: int | None = None
     error: str | None = None  # error class when no HTTP status came back (timeout, refused, unsafe URL)
     reason: str | None = None  # why the URL was refused at delivery (the rule, never the URL itself)
+    next_attempt_at: datetime | None = None  # when this attempt failed and another is scheduled
 
 
 class Delivery(BaseModel):
@@ -53,6 +61,13 @@ class Delivery(BaseModel):
     @property
     def last_status_code(self) -> int | None:
         return self.attempts[-1].status_code if self.attempts else None
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When the next attempt is due, while one is scheduled."""
+        if self.state is not DeliveryState.RETRYING or not self.attempts:
+            return None
+        return self.attempts[-1].next_attempt_at
 
 
 class Usage(BaseModel):
@@ -83,6 +98,9 @@ class Job(BaseModel):
     webhook_url: str
     metadata: dict[str, str] | None = None
     request_sha256: str
+    # The token that authenticated the request signs the job's webhooks (seed header), so a client still
+    # on the previous token during a rotation can verify them; the current one signs once it is removed.
+    authenticated_by: TokenSlot = TokenSlot.CURRENT
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     started_at: datetime | None = None

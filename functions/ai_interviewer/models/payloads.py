@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ai_interviewer.errors import failure_message
 from ai_interviewer.resources import TaskName
 
 Flag = Literal["prompt_injection", "keyword_stuffing"]
@@ -54,8 +56,27 @@ class AddVacancyWithCandidatesResult(BaseModel):
     vacancy_id: int
 
 
+class TagsFormat(StrEnum):
+    """How `tags` travels (TAGS_FORMAT): the seed's one string, or a JSON array for clients that validate
+    `'tags' => 'required|array'`."""
+
+    STRING = "string"
+    LIST = "list"
+
+
 class GenerateTagsResult(BaseModel):
-    tags: str
+    # "A, B, C" (the seed) or ["A", "B", "C"] (TAGS_FORMAT=list); the same tags in the same order.
+    tags: str | list[str]
+
+
+class TagsStringResult(BaseModel):
+    tags: Annotated[str, Field(description="Comma-separated, no duplicates, most important first")]
+
+
+class TagsListResult(BaseModel):
+    tags: Annotated[
+        list[str], Field(min_length=1, description="No duplicates (case-insensitive), most important first")
+    ]
 
 
 RESULT_MODELS: dict[TaskName, type[BaseModel]] = {
@@ -67,9 +88,23 @@ RESULT_MODELS: dict[TaskName, type[BaseModel]] = {
 }
 
 
+class LastCause(BaseModel):
+    """The last transient error of a job given up after its retries: class names and codes, no text."""
+
+    code: str
+    error_class: str
+    http_status: int | None = None
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
+    last_cause: LastCause | None = None
+
+    @classmethod
+    def of(cls, code: str, last_cause: LastCause | None = None) -> ErrorDetail:
+        """A failure with its code's fixed message (`errors.FAILURE_MESSAGES`)."""
+        return cls(code=code, message=failure_message(code), last_cause=last_cause)
 
 
 class Envelope(BaseModel):
@@ -92,3 +127,39 @@ def webhook_body(envelope: Envelope, result: dict[str, Any] | None) -> dict[str,
     body: dict[str, Any] = dict(result or {})
     body.update(envelope.model_dump(mode="json", exclude_none=True))
     return body
+
+
+# The webhook payloads as the OpenAPI document's `webhooks` describe them: the seed's result with the
+# envelope's fields around it (so a field added to `Envelope` is documented too). Only for the document:
+# the notifier builds bodies with `webhook_body`.
+_OUTCOME_FIELDS = ("task", "status", "error")
+
+
+def _envelope_fields(**outcome: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: (field.annotation, field)
+        for name, field in Envelope.model_fields.items()
+        if name not in _OUTCOME_FIELDS
+    }
+    return {**fields, **outcome}
+
+
+FailedWebhook: type[BaseModel] = create_model(
+    "FailedWebhook",
+    __doc__="What `webhook_url` receives when a job cannot succeed.",
+    **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
+)
+
+
+def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:
+    """One model per task: its seed result (tags as configured) plus the envelope, `task` fixed."""
+    results: dict[TaskName, type[BaseModel]] = {
+        **RESULT_MODELS,
+        TaskName.GENERATE_TAGS: TagsListResult if tags_format is TagsFormat.LIST else TagsStringResult,
+    }
+    models: dict[TaskName, type[BaseModel]] = {}
+    for task, result in results.items():
+        name = "".join(part.capitalize() for part in task.value.split("_")) + "Webhook"
+        fields = _envelope_fields(task=(Literal[task.value], ...), status=(Literal["succeeded"], ...))
+        models[task] = create_model(name, __base__=result, **fields)
+    return models

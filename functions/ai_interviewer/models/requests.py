@@ -75,9 +75,10 @@ class ResumeIn(BaseModel):
 
 def _unique_filenames(resumes: list[ResumeIn]) -> list[ResumeIn]:
     seen: set[str] = set()
-    for resume in resumes:
+    for position, resume in enumerate(resumes):
         if resume.filename in seen:
-            raise ValueError(f"duplicate filename {resume.filename!r}")
+            # The position, not the name: error bodies never repeat the client's text.
+            raise ValueError(f"filenames must be unique; resume {position} repeats an earlier one")
         seen.add(resume.filename)
     return resumes
 

@@ -1,4 +1,5 @@
-"""generate_tags: the engine names the tags, most important first; code makes the seed's string."""
+"""generate_tags: the engine names the tags, most important first; code makes the seed's string (or, with
+TAGS_FORMAT=list, the same tags as a JSON array)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
-from ai_interviewer.models.payloads import GenerateTagsResult
+from ai_interviewer.models.payloads import GenerateTagsResult, TagsFormat
 from ai_interviewer.models.requests import GenerateTagsRequest
 from ai_interviewer.tasks.outcome import TaskOutcome
 
@@ -18,16 +19,19 @@ if TYPE_CHECKING:
 def generate_tags(request: GenerateTagsRequest, job_id: str, services: Services) -> TaskOutcome:
     engine = services.engine
     tags, usage = engine.extract_tags(request.vacancy_text, detect_language(request.vacancy_text))
-    joined = join_tags(tags)
-    if not joined:
+    kept = unique_tags(tags)
+    if not kept:
         raise InvalidModelOutputError("no tags were extracted", usage)
-    return TaskOutcome.from_engine(GenerateTagsResult(tags=joined), engine, usage)
+    as_list = services.settings.tags_format is TagsFormat.LIST
+    result = GenerateTagsResult(tags=kept if as_list else ", ".join(kept))
+    return TaskOutcome.from_engine(result, engine, usage)
 
 
-def join_tags(tags: Iterable[str]) -> str:
-    """`"A, B, C"`: the first spelling of each tag (case-insensitive), in order, without empties.
+def unique_tags(tags: Iterable[str]) -> list[str]:
+    """The first spelling of each tag (case-insensitive), in order, without empties.
 
-    A tag holding a comma would read as two tags in the joined string, so it is split first.
+    A tag holding a comma would read as two tags in the seed's joined string, so it is split first, in
+    both formats: a client can switch TAGS_FORMAT and get the same tags.
     """
     seen: set[str] = set()
     kept: list[str] = []
@@ -37,4 +41,9 @@ def join_tags(tags: Iterable[str]) -> str:
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
                 kept.append(name)
-    return ", ".join(kept)
+    return kept
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    """`"A, B, C"`: the seed's string of `unique_tags`."""
+    return ", ".join(unique_tags(tags))

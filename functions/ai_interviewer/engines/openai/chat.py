@@ -33,7 +33,13 @@ from pydantic import BaseModel, ValidationError
 
 from ai_interviewer.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 from ai_interviewer.engines.openai.templates import PromptTemplates
-from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
+from ai_interviewer.errors import (
+    FailureCode,
+    InvalidModelOutputError,
+    PermanentError,
+    TransientCode,
+    TransientError,
+)
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
 
@@ -45,9 +51,9 @@ logger = logging.getLogger(__name__)
 
 OutputT = TypeVar("OutputT", bound=BaseModel)
 
-LLM_AUTH_FAILED = "llm_auth_failed"
-LLM_BAD_REQUEST = "llm_bad_request"
-LLM_QUOTA_EXCEEDED = "llm_quota_exceeded"
+LLM_AUTH_FAILED = FailureCode.LLM_AUTH_FAILED
+LLM_BAD_REQUEST = FailureCode.LLM_BAD_REQUEST
+LLM_QUOTA_EXCEEDED = FailureCode.LLM_QUOTA_EXCEEDED
 
 _MAX_ERROR_SUMMARY_CHARS = 1500
 
@@ -283,12 +289,21 @@ def domain_error(error: openai.APIError) -> TransientError | PermanentError:
     Messages name the HTTP status and error class only; provider messages can echo request text.
     """
     if not isinstance(error, openai.APIStatusError):  # connection errors and timeouts
-        return TransientError(f"LLM endpoint unreachable or too slow after retries ({type(error).__name__})")
+        return TransientError(
+            f"LLM endpoint unreachable or too slow after retries ({type(error).__name__})",
+            code=TransientCode.LLM_UNREACHABLE,
+            error_class=type(error).__name__,
+        )
     status = error.status_code
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return PermanentError(LLM_AUTH_FAILED, f"the LLM endpoint refused the credentials (HTTP {status})")
     if isinstance(error, openai.RateLimitError) and error.code == "insufficient_quota":
         return PermanentError(LLM_QUOTA_EXCEEDED, "the LLM account has no quota left (HTTP 429)")
     if status >= 500 or status in (408, 409, 429):
-        return TransientError(f"LLM endpoint failing past the retry budget (HTTP {status})")
+        return TransientError(
+            f"LLM endpoint failing past the retry budget (HTTP {status})",
+            code=TransientCode.LLM_UNAVAILABLE,
+            error_class=type(error).__name__,
+            http_status=status,
+        )
     return PermanentError(LLM_BAD_REQUEST, f"the LLM endpoint rejected the request (HTTP {status})")
