@@ -199,11 +199,13 @@ def test_each_route_checks_its_own_schema(aws: AwsStack, route: str, missing: st
 
 
 def test_a_body_for_another_route_is_422(aws: AwsStack) -> None:
-    answer = call(services_for(aws), with_body(load_event("generate-tags"), event_body("build-vacancy")))
+    body = event_body("build-vacancy")
+    answer = call(services_for(aws), with_body(load_event("generate-tags"), body))
     assert answer.status == 422
     locs = [d["loc"] for d in answer.json["error"]["details"]]
     assert ["vacancy_text"] in locs
-    assert ["base_text"] in locs
+    # A field this route does not know is named by its position in the body, like any unknown key.
+    assert [list(body).index("base_text")] in locs
     assert_nothing_stored(aws)
 
 
