@@ -233,11 +233,12 @@ def _describe_rules(model: type[BaseModel], schema: dict[str, Any], settings: Se
             **_object_branch(properties["weights"]),
             "title": "Weights",
             "description": (
-                "Criterion (snake_case) to relative importance: non-negative numbers, at least one above "
-                "zero; only the ratios matter (the seed uses 1..5). Omitted: technical_skills 5, "
-                "experience 4, problem_solving 3, communication 3, teamwork 2."
+                f"1 to {settings.max_criteria} criteria (snake_case) to relative importance: non-negative "
+                "numbers, at least one above zero; only the ratios matter (the seed uses 1..5). Omitted: "
+                "technical_skills 5, experience 4, problem_solving 3, communication 3, teamwork 2."
             ),
             "minProperties": 1,
+            "maxProperties": settings.max_criteria,
             "propertyNames": {"pattern": CRITERION_NAME.pattern},
             "additionalProperties": {"type": "number", "minimum": 0},
             # At least one weight above zero: "not every weight is at most 0".
