@@ -28,6 +28,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.deadline import invocation_deadline, job_deadline
+from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError, TransientError
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
 from ai_interviewer.models.payloads import ErrorDetail
@@ -125,7 +126,7 @@ def run_job(
     try:
         request = _parse_request(job.task, load_request(message, services.payloads))
         with job_deadline(deadline):
-            outcome = TASKS[job.task](request, job.job_id, services)
+            outcome = run_with_documents(TASKS[job.task], request, job.job_id, services)
     except PermanentError as error:
         usage = error.usage if isinstance(error, InvalidModelOutputError) else None
         finished_now = _fail(job, ErrorDetail(code=error.code, message=error.message), usage, services)
