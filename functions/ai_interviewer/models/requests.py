@@ -17,10 +17,12 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.outcome import DocumentInfo
@@ -91,6 +93,23 @@ def _check_document(value: str | None, info: ValidationInfo) -> str | None:
     return value
 
 
+def _alternatives_error(model: str, problems: list[tuple[str, str, str]]) -> ValidationError:
+    """An error at each named field (not at the object), so a client sees which field to fix:
+    `(field, "missing" | "value_error", message)`."""
+    return ValidationError.from_exception_data(
+        model,
+        [
+            InitErrorDetails(type=PydanticCustomError(kind, message), loc=(field,), input=None)
+            for field, kind, message in problems
+        ],
+    )
+
+
+def _one_of(*alternatives: list[str]) -> dict[str, Any]:
+    """The JSON schema of "exactly one of these groups of fields", for the OpenAPI document."""
+    return {"oneOf": [{"required": fields} for fields in alternatives]}
+
+
 DOCUMENT_DESCRIPTION = (
     "The document's bytes in standard base64: PDF, DOCX, ODT, RTF or plain text. Its format comes from "
     "the bytes and must match the filename's extension; the worker extracts its text."
@@ -109,14 +128,12 @@ class DocumentFile(BaseModel):
 
 
 class ResumeIn(BaseModel):
-    """A resume: its text in `content`, or a document in `content_base64`, exactly one of the two.
+    """A resume: its text in `content`, or a document in `content_base64`, exactly one of the two."""
 
-    The task worker replaces a document by its text before any task runs (`documents.extraction`), so
-    tasks, engines and stores always read `content`; `document` then says what the document was. Only a
-    request still on its way to the worker has `content` None.
-    """
-
-    model_config = ConfigDict(extra="forbid")
+    # The task worker replaces a document by its text before any task runs (`documents.extraction`), so
+    # tasks, engines and stores always read `content`; `document` then says what the document was. Only
+    # a request still on its way to the worker has `content` None.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of(["content"], ["content_base64"]))
 
     filename: Filename
     content: NonBlankText = Field(default=None, description="The resume's text")  # type: ignore[assignment]
@@ -127,8 +144,15 @@ class ResumeIn(BaseModel):
 
     @model_validator(mode="after")
     def _text_or_document(self) -> ResumeIn:
-        if (self.content is None) == (self.content_base64 is None):
-            raise ValueError("give exactly one of content and content_base64")
+        if self.content is None and self.content_base64 is None:
+            raise _alternatives_error(
+                "ResumeIn", [("content", "missing", "Field required (or content_base64 for a document)")]
+            )
+        if self.content is not None and self.content_base64 is not None:
+            raise _alternatives_error(
+                "ResumeIn",
+                [("content_base64", "value_error", "give exactly one of content and content_base64")],
+            )
         return self
 
     @property
@@ -198,6 +222,8 @@ class TaskRequest(BaseModel):
 
 
 class RankResumesRequest(TaskRequest):
+    model_config = ConfigDict(json_schema_extra=_one_of(["vacancy_text"], ["vacancy_file"]))
+
     # Exactly one of the two; the worker turns `vacancy_file` into `vacancy_text`.
     vacancy_text: NonBlankText = None  # type: ignore[assignment]
     vacancy_file: DocumentFile | None = None
@@ -206,8 +232,16 @@ class RankResumesRequest(TaskRequest):
 
     @model_validator(mode="after")
     def _vacancy_text_or_file(self) -> RankResumesRequest:
-        if (self.vacancy_text is None) == (self.vacancy_file is None):
-            raise ValueError("give exactly one of vacancy_text and vacancy_file")
+        if self.vacancy_text is None and self.vacancy_file is None:
+            raise _alternatives_error(
+                "RankResumesRequest",
+                [("vacancy_text", "missing", "Field required (or vacancy_file for a document)")],
+            )
+        if self.vacancy_text is not None and self.vacancy_file is not None:
+            raise _alternatives_error(
+                "RankResumesRequest",
+                [("vacancy_file", "value_error", "give exactly one of vacancy_text and vacancy_file")],
+            )
         return self
 
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -235,6 +269,10 @@ class BuildVacancyRequest(TaskRequest):
 
 
 class AddVacancyWithCandidatesRequest(TaskRequest):
+    model_config = ConfigDict(
+        json_schema_extra=_one_of(["vacancy_filename", "vacancy_content"], ["vacancy_file"])
+    )
+
     # Either `vacancy_filename` with `vacancy_content`, or `vacancy_file`; the worker turns the file into
     # the other two.
     vacancy_filename: Filename = None  # type: ignore[assignment]
@@ -246,9 +284,24 @@ class AddVacancyWithCandidatesRequest(TaskRequest):
     def _vacancy_content_or_file(self) -> AddVacancyWithCandidatesRequest:
         as_text = self.vacancy_filename is not None or self.vacancy_content is not None
         if self.vacancy_file is not None and as_text:
-            raise ValueError("give vacancy_file or vacancy_filename with vacancy_content, not both")
-        if self.vacancy_file is None and (self.vacancy_filename is None or self.vacancy_content is None):
-            raise ValueError("give vacancy_filename with vacancy_content, or vacancy_file")
+            raise _alternatives_error(
+                "AddVacancyWithCandidatesRequest",
+                [
+                    (
+                        "vacancy_file",
+                        "value_error",
+                        "give vacancy_file or vacancy_filename with vacancy_content, not both",
+                    )
+                ],
+            )
+        if self.vacancy_file is None:
+            missing = [
+                (name, "missing", "Field required (or vacancy_file for a document)")
+                for name in ("vacancy_filename", "vacancy_content")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise _alternatives_error("AddVacancyWithCandidatesRequest", missing)
         return self
 
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:

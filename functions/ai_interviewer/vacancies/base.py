@@ -6,12 +6,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ai_interviewer.documents.formats import DocumentFormat
 from ai_interviewer.documents.outcome import Unreadable
 from ai_interviewer.models.requests import ResumeIn
+
+
+def _not_for_text() -> Any:
+    """A document-only field: left out of the JSON when None, so a text vacancy looks as before."""
+    return Field(default=None, exclude_if=lambda value: value is None)
 
 
 class StoredCandidate(BaseModel):
@@ -19,15 +25,15 @@ class StoredCandidate(BaseModel):
     filename: str
     # The extracted text of a resume sent as a document; empty when it was `unreadable`.
     content: str
-    format: DocumentFormat | None = None  # None: sent as text
-    unreadable: Unreadable | None = None  # why the document gave no text
+    format: DocumentFormat | None = _not_for_text()
+    unreadable: Unreadable | None = _not_for_text()  # why the document gave no text
 
 
 class StoredVacancy(BaseModel):
     vacancy_id: int
     filename: str
     content: str
-    format: DocumentFormat | None = None  # None: sent as text
+    format: DocumentFormat | None = _not_for_text()
     created_at: datetime
     job_id: str
     candidates: list[StoredCandidate]
