@@ -86,8 +86,8 @@ def extract_request(request: TaskRequest, max_text_chars: int) -> TaskRequest:
     with DocumentReader() as reader:
 
         def read(filename: str, encoded: str) -> tuple[str, DocumentInfo]:
-            data = decode_base64(encoded)
             try:
+                data = decode_base64(encoded)
                 fmt = check_document(filename, data)
             except DocumentFormatError:  # acceptance checked it; a changed rule must not crash the job
                 raise PermanentError("invalid_request", "a document is not in a supported format") from None

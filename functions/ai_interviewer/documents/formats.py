@@ -11,7 +11,6 @@ import base64
 import binascii
 import io
 import re
-import zipfile
 from enum import StrEnum
 
 
@@ -89,6 +88,8 @@ def sniff(data: bytes) -> DocumentFormat:
 def _sniff_zip(data: bytes) -> DocumentFormat:
     """DOCX and ODT are both ZIP archives: their manifests tell them apart. Only the central directory
     and (for ODT) the tiny `mimetype` entry are read, so a zip bomb costs nothing here."""
+    import zipfile  # noqa: PLC0415 - only ZIP-based documents need it; the api's cold start does not
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
