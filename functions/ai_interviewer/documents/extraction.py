@@ -10,7 +10,7 @@ the job (`unreadable_vacancy`). The bytes live only in the request, which the wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.isolation import DocumentReader
@@ -57,15 +57,27 @@ def run_with_documents(
         return task_function(request, job_id, services)
     language = detect_language(request.vacancy_text)
     unread = [unreadable_result(r, language) for r in unreadable]
-    if not readable:
-        # Nothing for an engine to judge: no engine ran, so none is named.
-        outcome = TaskOutcome(result={}, engine=None, model=None, prompt_version=None, usage=None)
-        ranked: list[RankedResume] = []
-    else:
+    if readable:
         outcome = task_function(request.model_copy(update={"resumes": readable}), job_id, services)
-        ranked = RankResumesResult.model_validate(outcome.result).results
-    result = RankResumesResult(results=rank_order([*ranked, *unread]))
-    return outcome._replace(result=result.model_dump(mode="json", exclude_none=True))
+    else:
+        # Nothing for an engine to judge: no engine ran, so none is named.
+        outcome = TaskOutcome(
+            result=RankResumesResult(results=[]).model_dump(mode="json"),
+            engine=None,
+            model=None,
+            prompt_version=None,
+            usage=None,
+        )
+    # The task's results stay as it wrote them (whatever fields it adds); the unread join in rank order.
+    results = [*outcome.result["results"], *(r.model_dump(mode="json", exclude_none=True) for r in unread)]
+    ordered = rank_order([_Ranked(r["filename"], r["score"], r) for r in results])
+    return outcome._replace(result={**outcome.result, "results": [r.body for r in ordered]})
+
+
+class _Ranked(NamedTuple):
+    filename: str
+    score: int
+    body: dict[str, Any]
 
 
 def unreadable_result(resume: ResumeIn, language: Language) -> RankedResume:
