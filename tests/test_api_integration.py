@@ -407,7 +407,9 @@ def test_openapi_document_describes_every_route_the_five_bodies_and_the_202(aws:
         assert "Location" in accepted["headers"]
         assert {"400", "401", "409", "413", "422", "503"} <= set(operation["responses"])
         assert operation["security"] == [{"webhookToken": []}]
-    assert set(schemas["RankResumesRequest"]["required"]) == {"webhook_url", "vacancy_text", "resumes"}
+    # The vacancy is vacancy_text or vacancy_file (a document), exactly one: neither alone is required.
+    assert set(schemas["RankResumesRequest"]["required"]) == {"webhook_url", "resumes"}
+    assert {"vacancy_text", "vacancy_file"} <= set(schemas["RankResumesRequest"]["properties"])
     assert set(schemas["AcceptedResponse"]["properties"]) == {"message", "job_id", "task", "status"}
     assert set(paths) >= {
         "/api/v1/jobs/{job_id}",

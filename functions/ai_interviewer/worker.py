@@ -36,6 +36,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.deadline import invocation_deadline, job_deadline
+from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import (
     FailureCode,
     InvalidModelOutputError,
@@ -205,7 +206,7 @@ def run_job(
     try:
         request = _parse_request(job.task, load_request(message, services.payloads))
         with job_deadline(deadline):
-            outcome = TASKS[job.task](request, job.job_id, services)
+            outcome = run_with_documents(TASKS[job.task], request, job.job_id, services)
     except InvalidModelOutputError as error:
         # Model output is not deterministic: while receives remain, the next one asks again, and only for
         # what is still missing (the rank task keeps every resume already assessed).

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ai_interviewer.errors import failure_message
 from ai_interviewer.resources import TaskName
 
-Flag = Literal["prompt_injection", "keyword_stuffing"]
+# `unreadable`: the resume's document gave no text (see `documents`); it was not assessed and scores 0.
+Flag = Literal["prompt_injection", "keyword_stuffing", "unreadable"]
 CriterionScore0to10 = Annotated[int, Field(ge=0, le=10)]
 
 

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
+from ai_interviewer.documents.outcome import DocumentInfo
 from ai_interviewer.resources import TaskName
 
 CRITERION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -66,11 +80,92 @@ Weights = Annotated[
 Metadata = Annotated[dict[str, str] | None, AfterValidator(_check_metadata)]
 
 
-class ResumeIn(BaseModel):
+def _check_document(value: str | None, info: ValidationInfo) -> str | None:
+    """Valid base64 of a document we read, of the format its filename's extension names (if any)."""
+    if value is None:
+        return None
+    filename = info.data.get("filename")
+    try:
+        data = decode_base64(value)
+        if filename is not None:  # a bad filename is reported on its own
+            check_document(filename, data)
+    except DocumentFormatError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+def _alternatives_error(model: str, problems: list[tuple[str, str, str]]) -> ValidationError:
+    """An error at each named field (not at the object), so a client sees which field to fix:
+    `(field, "missing" | "value_error", message)`."""
+    return ValidationError.from_exception_data(
+        model,
+        [
+            InitErrorDetails(type=PydanticCustomError(kind, message), loc=(field,), input=None)
+            for field, kind, message in problems
+        ],
+    )
+
+
+def _one_of(*alternatives: list[str]) -> dict[str, Any]:
+    """The JSON schema of "exactly one of these groups of fields", for the OpenAPI document."""
+    return {"oneOf": [{"required": fields} for fields in alternatives]}
+
+
+DOCUMENT_DESCRIPTION = (
+    "The document's bytes in standard base64: PDF, DOCX, ODT, RTF or plain text. Its format comes from "
+    "the bytes and must match the filename's extension; the worker extracts its text."
+)
+
+
+class DocumentFile(BaseModel):
+    """A vacancy sent as a document (`vacancy_file`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     filename: Filename
-    content: NonBlankText
+    content_base64: str = Field(description=DOCUMENT_DESCRIPTION)
+
+    _valid_document = field_validator("content_base64")(_check_document)
+
+
+class ResumeIn(BaseModel):
+    """A resume: its text in `content`, or a document in `content_base64`, exactly one of the two."""
+
+    # The task worker replaces a document by its text before any task runs (`documents.extraction`), so
+    # tasks, engines and stores always read `content`; `document` then says what the document was. Only
+    # a request still on its way to the worker has `content` None.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of(["content"], ["content_base64"]))
+
+    filename: Filename
+    content: NonBlankText = Field(default=None, description="The resume's text")  # type: ignore[assignment]
+    content_base64: str | None = Field(default=None, description=DOCUMENT_DESCRIPTION)
+    _document: DocumentInfo | None = PrivateAttr(default=None)
+
+    _valid_document = field_validator("content_base64")(_check_document)
+
+    @model_validator(mode="after")
+    def _text_or_document(self) -> ResumeIn:
+        if self.content is None and self.content_base64 is None:
+            raise _alternatives_error(
+                "ResumeIn", [("content", "missing", "Field required (or content_base64 for a document)")]
+            )
+        if self.content is not None and self.content_base64 is not None:
+            raise _alternatives_error(
+                "ResumeIn",
+                [("content_base64", "value_error", "give exactly one of content and content_base64")],
+            )
+        return self
+
+    @property
+    def document(self) -> DocumentInfo | None:
+        """The document this resume's text was extracted from; None for a resume sent as text."""
+        return self._document
+
+    def with_text(self, text: str, document: DocumentInfo) -> ResumeIn:
+        """This resume with the text extracted from its document (empty when it was unreadable)."""
+        resume = self.model_copy(update={"content": text, "content_base64": None})
+        resume._document = document
+        return resume
 
 
 def _unique_filenames(resumes: list[ResumeIn]) -> list[ResumeIn]:
@@ -86,6 +181,10 @@ def _unique_filenames(resumes: list[ResumeIn]) -> list[ResumeIn]:
 Resumes = Annotated[list[ResumeIn], Field(min_length=1), AfterValidator(_unique_filenames)]
 
 
+def _resume_texts(resumes: list[ResumeIn]) -> list[tuple[tuple[str | int, ...], str]]:
+    return [(("resumes", i, "content"), r.content) for i, r in enumerate(resumes) if r.content is not None]
+
+
 class TaskRequest(BaseModel):
     """Fields every request carries. Unknown fields are refused so typos surface as 422."""
 
@@ -93,6 +192,8 @@ class TaskRequest(BaseModel):
 
     webhook_url: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
     metadata: Metadata = None
+    # Set by the worker when the vacancy came as `vacancy_file` (see `documents.extraction`).
+    _vacancy_document: DocumentInfo | None = PrivateAttr(default=None)
 
     @field_validator("webhook_url")
     @classmethod
@@ -101,8 +202,21 @@ class TaskRequest(BaseModel):
             raise ValueError("must be an absolute https URL")
         return value
 
+    @property
+    def vacancy_document(self) -> DocumentInfo | None:
+        """The document the vacancy's text was extracted from; None for a vacancy sent as text."""
+        return self._vacancy_document
+
+    def with_extracted(self, update: dict[str, Any], vacancy_document: DocumentInfo | None) -> Self:
+        """A copy with the fields in `update` replaced by text extracted from documents, and the
+        vacancy's document (if it was one) recorded."""
+        request = self.model_copy(update=update)
+        request._vacancy_document = vacancy_document
+        return request
+
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """Every untrusted text with its field path, for the length limit."""
+        """Every untrusted text with its field path, for the length limit (documents are measured by
+        the worker, once their text is out)."""
         return []
 
     def resume_list(self) -> list[ResumeIn]:
@@ -114,14 +228,31 @@ class TaskRequest(BaseModel):
 
 
 class RankResumesRequest(TaskRequest):
-    vacancy_text: NonBlankText
+    model_config = ConfigDict(json_schema_extra=_one_of(["vacancy_text"], ["vacancy_file"]))
+
+    # Exactly one of the two; the worker turns `vacancy_file` into `vacancy_text`.
+    vacancy_text: NonBlankText = None  # type: ignore[assignment]
+    vacancy_file: DocumentFile | None = None
     resumes: Resumes
     weights: Weights = None
 
+    @model_validator(mode="after")
+    def _vacancy_text_or_file(self) -> RankResumesRequest:
+        if self.vacancy_text is None and self.vacancy_file is None:
+            raise _alternatives_error(
+                "RankResumesRequest",
+                [("vacancy_text", "missing", "Field required (or vacancy_file for a document)")],
+            )
+        if self.vacancy_text is not None and self.vacancy_file is not None:
+            raise _alternatives_error(
+                "RankResumesRequest",
+                [("vacancy_file", "value_error", "give exactly one of vacancy_text and vacancy_file")],
+            )
+        return self
+
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
-        return [(("vacancy_text",), self.vacancy_text)] + [
-            (("resumes", i, "content"), r.content) for i, r in enumerate(self.resumes)
-        ]
+        vacancy = [] if self.vacancy_text is None else [(("vacancy_text",), self.vacancy_text)]
+        return vacancy + _resume_texts(self.resumes)
 
     def resume_list(self) -> list[ResumeIn]:
         return self.resumes
@@ -150,14 +281,44 @@ class BuildVacancyRequest(TaskRequest):
 
 
 class AddVacancyWithCandidatesRequest(TaskRequest):
-    vacancy_filename: Filename
-    vacancy_content: NonBlankText
+    model_config = ConfigDict(
+        json_schema_extra=_one_of(["vacancy_filename", "vacancy_content"], ["vacancy_file"])
+    )
+
+    # Either `vacancy_filename` with `vacancy_content`, or `vacancy_file`; the worker turns the file into
+    # the other two.
+    vacancy_filename: Filename = None  # type: ignore[assignment]
+    vacancy_content: NonBlankText = None  # type: ignore[assignment]
+    vacancy_file: DocumentFile | None = None
     resumes: Resumes
 
+    @model_validator(mode="after")
+    def _vacancy_content_or_file(self) -> AddVacancyWithCandidatesRequest:
+        as_text = self.vacancy_filename is not None or self.vacancy_content is not None
+        if self.vacancy_file is not None and as_text:
+            raise _alternatives_error(
+                "AddVacancyWithCandidatesRequest",
+                [
+                    (
+                        "vacancy_file",
+                        "value_error",
+                        "give vacancy_file or vacancy_filename with vacancy_content, not both",
+                    )
+                ],
+            )
+        if self.vacancy_file is None:
+            missing = [
+                (name, "missing", "Field required (or vacancy_file for a document)")
+                for name in ("vacancy_filename", "vacancy_content")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise _alternatives_error("AddVacancyWithCandidatesRequest", missing)
+        return self
+
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
-        return [(("vacancy_content",), self.vacancy_content)] + [
-            (("resumes", i, "content"), r.content) for i, r in enumerate(self.resumes)
-        ]
+        vacancy = [] if self.vacancy_content is None else [(("vacancy_content",), self.vacancy_content)]
+        return vacancy + _resume_texts(self.resumes)
 
     def resume_list(self) -> list[ResumeIn]:
         return self.resumes

@@ -23,8 +23,13 @@ def add_vacancy_with_candidates(
     request: AddVacancyWithCandidatesRequest, job_id: str, services: Services
 ) -> TaskOutcome:
     # Idempotent per job: a redelivered message that reruns this gets the same vacancy_id back.
+    vacancy_document = request.vacancy_document
     vacancy_id = services.vacancies.add_vacancy(
-        job_id, request.vacancy_filename, request.vacancy_content, request.resumes
+        job_id,
+        request.vacancy_filename,
+        request.vacancy_content,
+        request.resumes,
+        vacancy_format=None if vacancy_document is None else vacancy_document.format,
     )
     result = AddVacancyWithCandidatesResult(
         message=ADDED_MESSAGE[detect_language(request.vacancy_content)], vacancy_id=vacancy_id

@@ -6,9 +6,11 @@ Items in the vacancies table (`pk`, `sk`):
 - `job#<job_id>` / `vacancy`: the job's claim on an id, written once with a condition, so a redelivered
   or racing delivery of the same job finds the id (and the creation time) the first one took.
 - `vacancy#<id>` / `candidate#<position>` and `candidate#<position>#<part>`: one item per candidate
-  (a text too large for one item continues in numbered part items).
+  (a text too large for one item continues in numbered part items); `format` and `unreadable` when the
+  resume came as a document.
 - `vacancy#<id>` / `text#<part>`: continuation parts of the vacancy's own text, when it is that large.
-- `vacancy#<id>` / `meta`: filename, text, job, creation time and candidate count. Written last, after
+- `vacancy#<id>` / `meta`: filename, text, format (of a document), job, creation time and candidate
+  count. Written last, after
   every other item of the vacancy is in place, so a vacancy without it is not there yet.
 
 Every write is a plain put of a value derived only from the job, so writing a job again (after a crash
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ai_interviewer.documents.formats import DocumentFormat
+from ai_interviewer.documents.outcome import Unreadable
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.resources import VACANCIES_TABLE_PARTITION_KEY as PK
@@ -43,6 +47,7 @@ COUNTER_KEY = {PK: {"S": "counter"}, SK: {"S": "vacancy_id"}}
 META_SK = "meta"
 CANDIDATE_PREFIX = "candidate#"
 TEXT_PREFIX = "text#"
+T = TypeVar("T")
 
 
 def split_utf8(text: str, limit: int = TEXT_PART_BYTES) -> list[str]:
@@ -70,6 +75,10 @@ def _candidate_sk(position: int, part: int = 0) -> str:
     return base if part == 0 else f"{base}#{part}"
 
 
+def _optional(item: dict[str, Any], name: str, kind: Callable[[str], T]) -> T | None:
+    return kind(item[name]["S"]) if name in item else None
+
+
 class DynamoDbVacancyStore(VacancyStore):
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
@@ -77,7 +86,15 @@ class DynamoDbVacancyStore(VacancyStore):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def add_vacancy(self, job_id: str, filename: str, content: str, candidates: Sequence[ResumeIn]) -> int:
+    def add_vacancy(
+        self,
+        job_id: str,
+        filename: str,
+        content: str,
+        candidates: Sequence[ResumeIn],
+        *,
+        vacancy_format: DocumentFormat | None = None,
+    ) -> int:
         vacancy_id, created_at = self._claim_id(job_id)
         pk = _vacancy_pk(vacancy_id)
 
@@ -89,36 +106,39 @@ class DynamoDbVacancyStore(VacancyStore):
         )
         for position, candidate in enumerate(candidates, start=1):
             parts = split_utf8(candidate.content)
-            items.append(
-                {
-                    PK: pk,
-                    SK: {"S": _candidate_sk(position)},
-                    "filename": {"S": candidate.filename},
-                    "content": {"S": parts[0]},
-                    "parts": {"N": str(len(parts))},
-                }
-            )
+            item = {
+                PK: pk,
+                SK: {"S": _candidate_sk(position)},
+                "filename": {"S": candidate.filename},
+                "content": {"S": parts[0]},
+                "parts": {"N": str(len(parts))},
+            }
+            if candidate.document is not None:
+                item["format"] = {"S": candidate.document.format.value}
+                if candidate.document.unreadable is not None:
+                    item["unreadable"] = {"S": candidate.document.unreadable.value}
+            items.append(item)
             items.extend(
                 {PK: pk, SK: {"S": _candidate_sk(position, number)}, "content": {"S": part}}
                 for number, part in enumerate(parts[1:], start=1)
             )
         self._batch_put(items)
 
+        meta: dict[str, Any] = {
+            PK: pk,
+            SK: {"S": META_SK},
+            "vacancy_id": {"N": str(vacancy_id)},
+            "job_id": {"S": job_id},
+            "filename": {"S": filename},
+            "content": {"S": vacancy_parts[0]},
+            "parts": {"N": str(len(vacancy_parts))},
+            "candidate_count": {"N": str(len(candidates))},
+            "created_at": {"S": created_at},
+        }
+        if vacancy_format is not None:
+            meta["format"] = {"S": vacancy_format.value}
         # Last: from this write on, the vacancy is complete and visible.
-        self._client.put_item(
-            TableName=self._table,
-            Item={
-                PK: pk,
-                SK: {"S": META_SK},
-                "vacancy_id": {"N": str(vacancy_id)},
-                "job_id": {"S": job_id},
-                "filename": {"S": filename},
-                "content": {"S": vacancy_parts[0]},
-                "parts": {"N": str(len(vacancy_parts))},
-                "candidate_count": {"N": str(len(candidates))},
-                "created_at": {"S": created_at},
-            },
-        )
+        self._client.put_item(TableName=self._table, Item=meta)
         return vacancy_id
 
     def _claim_id(self, job_id: str) -> tuple[int, str]:
@@ -193,20 +213,22 @@ class DynamoDbVacancyStore(VacancyStore):
             content += "".join(part for _, part in text_parts)
 
         pieces: dict[int, list[tuple[int, str]]] = {}
-        filenames: dict[int, str] = {}
+        firsts: dict[int, dict[str, Any]] = {}
         for item in self._query(pk, CANDIDATE_PREFIX):
             position_text, _, part_text = item[SK]["S"].removeprefix(CANDIDATE_PREFIX).partition("#")
             position, part = int(position_text), int(part_text or 0)
             pieces.setdefault(position, []).append((part, item["content"]["S"]))
             if part == 0:
-                filenames[position] = item["filename"]["S"]
+                firsts[position] = item
 
         count = int(meta["candidate_count"]["N"])
         candidates = [
             StoredCandidate(
                 candidate_id=position,
-                filename=filenames[position],
+                filename=firsts[position]["filename"]["S"],
                 content="".join(text for _, text in sorted(pieces[position])),
+                format=_optional(firsts[position], "format", DocumentFormat),
+                unreadable=_optional(firsts[position], "unreadable", Unreadable),
             )
             for position in range(1, count + 1)
         ]
@@ -214,6 +236,7 @@ class DynamoDbVacancyStore(VacancyStore):
             vacancy_id=vacancy_id,
             filename=meta["filename"]["S"],
             content=content,
+            format=_optional(meta, "format", DocumentFormat),
             created_at=datetime.fromisoformat(meta["created_at"]["S"]),
             job_id=meta["job_id"]["S"],
             candidates=candidates,

@@ -18,6 +18,8 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import TupleRow
 
+from ai_interviewer.documents.formats import DocumentFormat
+from ai_interviewer.documents.outcome import Unreadable
 from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.settings import secret_string
@@ -149,7 +151,15 @@ class PostgresVacancyStore(VacancyStore):
 
     # -- the port --------------------------------------------------------------------------------
 
-    def add_vacancy(self, job_id: str, filename: str, content: str, candidates: Sequence[ResumeIn]) -> int:
+    def add_vacancy(
+        self,
+        job_id: str,
+        filename: str,
+        content: str,
+        candidates: Sequence[ResumeIn],
+        *,
+        vacancy_format: DocumentFormat | None = None,
+    ) -> int:
         texts = [filename, content, *(c.filename for c in candidates), *(c.content for c in candidates)]
         if _has_nul(*texts):
             # PostgreSQL text cannot hold NUL; retrying would never help.
@@ -158,9 +168,9 @@ class PostgresVacancyStore(VacancyStore):
         def insert(conn: Connection) -> int:
             with conn.transaction():
                 row = conn.execute(
-                    "INSERT INTO vacancies (job_id, filename, content) VALUES (%s, %s, %s)"
+                    "INSERT INTO vacancies (job_id, filename, content, format) VALUES (%s, %s, %s, %s)"
                     " ON CONFLICT (job_id) DO NOTHING RETURNING vacancy_id",
-                    (job_id, filename, content),
+                    (job_id, filename, content, vacancy_format),
                 ).fetchone()
                 if row is None:
                     # Stored already, or a racing delivery committed first (its insert blocked ours
@@ -175,11 +185,22 @@ class PostgresVacancyStore(VacancyStore):
                 with (
                     conn.cursor() as cursor,
                     cursor.copy(
-                        "COPY candidates (vacancy_id, candidate_id, filename, content) FROM STDIN"
+                        "COPY candidates (vacancy_id, candidate_id, filename, content, format, unreadable)"
+                        " FROM STDIN"
                     ) as copy,
                 ):
                     for position, candidate in enumerate(candidates, start=1):
-                        copy.write_row((vacancy_id, position, candidate.filename, candidate.content))
+                        document = candidate.document
+                        copy.write_row(
+                            (
+                                vacancy_id,
+                                position,
+                                candidate.filename,
+                                candidate.content,
+                                None if document is None else document.format,
+                                None if document is None else document.unreadable,
+                            )
+                        )
                 return vacancy_id
 
         try:
@@ -192,14 +213,14 @@ class PostgresVacancyStore(VacancyStore):
         def select(conn: Connection) -> StoredVacancy | None:
             with conn.transaction():
                 row = conn.execute(
-                    "SELECT vacancy_id, filename, content, created_at, job_id FROM vacancies"
+                    "SELECT vacancy_id, filename, content, created_at, job_id, format FROM vacancies"
                     " WHERE vacancy_id = %s",
                     (vacancy_id,),
                 ).fetchone()
                 if row is None:
                     return None
                 candidates = conn.execute(
-                    "SELECT candidate_id, filename, content FROM candidates"
+                    "SELECT candidate_id, filename, content, format, unreadable FROM candidates"
                     " WHERE vacancy_id = %s ORDER BY candidate_id",
                     (vacancy_id,),
                 ).fetchall()
@@ -209,8 +230,16 @@ class PostgresVacancyStore(VacancyStore):
                 content=row[2],
                 created_at=row[3],
                 job_id=row[4],
+                format=row[5] and DocumentFormat(row[5]),
                 candidates=[
-                    StoredCandidate(candidate_id=c[0], filename=c[1], content=c[2]) for c in candidates
+                    StoredCandidate(
+                        candidate_id=c[0],
+                        filename=c[1],
+                        content=c[2],
+                        format=c[3] and DocumentFormat(c[3]),
+                        unreadable=c[4] and Unreadable(c[4]),
+                    )
+                    for c in candidates
                 ],
             )
 
