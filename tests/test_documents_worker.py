@@ -11,7 +11,7 @@ import pytest
 from ai_interviewer.documents.extraction import UNREADABLE_VACANCY, run_with_documents
 from ai_interviewer.documents.formats import DocumentFormat
 from ai_interviewer.documents.outcome import Unreadable
-from ai_interviewer.errors import PermanentError
+from ai_interviewer.errors import PermanentError, failure_message
 from ai_interviewer.models.jobs import TaskMessage
 from ai_interviewer.models.requests import AddVacancyWithCandidatesRequest, RankResumesRequest
 from ai_interviewer.resources import TaskName
@@ -120,7 +120,8 @@ def test_an_unreadable_vacancy_fails_the_job_with_a_clear_code_and_a_failure_web
     failed = job(services, "job-badvac")
     assert failed.status.value == "failed"
     assert failed.error is not None and failed.error.code == UNREADABLE_VACANCY
-    assert "no text layer" in failed.error.message
+    # The fixed, text-free message of its code (README: "Failure codes").
+    assert failed.error.message == failure_message(UNREADABLE_VACANCY)
     assert [body["job_id"] for body in drain_notify(aws)] == ["job-badvac"]
 
 

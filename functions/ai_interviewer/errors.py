@@ -31,6 +31,7 @@ class FailureCode(StrEnum):
     UNSUPPORTED_TEXT = "unsupported_text"
     QUEUE_UNAVAILABLE = "queue_unavailable"
     WORKER_CRASHED = "worker_crashed"
+    UNREADABLE_VACANCY = "unreadable_vacancy"
     INTERNAL_ERROR = "internal_error"
 
 
@@ -49,6 +50,10 @@ FAILURE_MESSAGES: dict[str, str] = {
     FailureCode.QUEUE_UNAVAILABLE: "The task could not be queued.",
     FailureCode.WORKER_CRASHED: (
         "The task's worker stopped on every attempt (killed for time or memory) before it could record why."
+    ),
+    FailureCode.UNREADABLE_VACANCY: (
+        "The vacancy document could not be read (encrypted, no text layer, damaged, too large, too slow or "
+        "unsafe); send its text instead."
     ),
     FailureCode.INTERNAL_ERROR: "The job failed for an unexpected reason.",
 }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.isolation import DocumentReader
 from ai_interviewer.documents.outcome import DocumentInfo, Unreadable, reason_text, unreadable_summary
-from ai_interviewer.errors import PermanentError
+from ai_interviewer.errors import FailureCode, PermanentError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import RankedResume, RankResumesResult
 from ai_interviewer.models.requests import (
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ai_interviewer.tasks import TaskFunction
     from ai_interviewer.wiring import Services
 
-UNREADABLE_VACANCY = "unreadable_vacancy"
+UNREADABLE_VACANCY = FailureCode.UNREADABLE_VACANCY
 
 
 def has_documents(request: TaskRequest) -> bool:
