@@ -71,12 +71,21 @@ ensure_layer_python() {
         export LAYER_PYTHON="$found"
         return
     fi
+    # Where the layer build itself looks (layers/build_layer.py): PATH, then pyenv's versions.
+    local candidate
+    for candidate in "$(command -v "python$LAYER_PYTHON_VERSION" || true)" \
+        "$HOME"/.pyenv/versions/"$LAYER_PYTHON_VERSION"*/bin/python"$LAYER_PYTHON_VERSION"; do
+        # A pyenv shim is on PATH even when that version is not selected: ask the interpreter itself.
+        if [ -n "$candidate" ] && [ "$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$LAYER_PYTHON_VERSION" ]; then
+            export LAYER_PYTHON="$candidate"
+            return
+        fi
+    done
     step "no Python $LAYER_PYTHON_VERSION here (the Lambda layer is compiled for it): installing one with uv"
     if uv python install "$LAYER_PYTHON_VERSION" && found="$(uv python find --no-project "$LAYER_PYTHON_VERSION")"; then
         export LAYER_PYTHON="$found"
         return
     fi
-    # The layer build still looks for python3.13 on PATH and under pyenv before it gives up.
     printf 'warning: uv could not install Python %s (offline?); cdk synth needs one: install it and set LAYER_PYTHON=/path/to/python%s\n' \
         "$LAYER_PYTHON_VERSION" "$LAYER_PYTHON_VERSION" >&2
 }
