@@ -242,6 +242,15 @@ def test_the_vacancy_pasted_into_a_resume_is_no_evidence(engine: HeuristicEngine
     assert ranked["honest"] > ranked["pasted"] + 20
 
 
+def test_one_skills_line_that_names_what_the_vacancy_lists_is_evidence(engine: HeuristicEngine) -> None:
+    # Not a paste: candidates list the skills asked for in the vacancy's own words and order.
+    vacancy = "Ищем Python-разработчика: FastAPI, PostgreSQL, Docker, Kubernetes. Опыт от 3 лет."
+    listed = "Иванов Иван\nPython-разработчик, опыт 6 лет\nFastAPI, PostgreSQL, Docker, Kubernetes"
+    partial = "Петров Пётр\nНавыки | Python, Django, PostgreSQL\nОпыт | 4 года"
+    ranked = scores(engine, vacancy, {"listed": listed, "partial": partial})
+    assert ranked["listed"] > ranked["partial"]
+
+
 def test_untitled_header_lines_and_conditions_are_not_requirements() -> None:
     vacancy = (
         "Registered Nurse — Acute Medical Unit\nCity Hospital NHS Trust\nFull time, £30,000 a year.\n\n"

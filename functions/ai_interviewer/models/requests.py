@@ -107,8 +107,14 @@ def _alternatives_error(model: str, problems: list[tuple[str, str, str]]) -> Val
 
 
 def _one_of(*alternatives: list[str]) -> dict[str, Any]:
-    """The JSON schema of "exactly one of these groups of fields", for the OpenAPI document."""
-    return {"oneOf": [{"required": fields} for fields in alternatives]}
+    """The JSON schema of "exactly one of these groups of fields", for the OpenAPI document. A field
+    sent as `null` counts as absent (the validators read it so), so a group needs its fields non-null."""
+    return {
+        "oneOf": [
+            {"required": fields, "properties": {field: {"not": {"type": "null"}} for field in fields}}
+            for fields in alternatives
+        ]
+    }
 
 
 DOCUMENT_DESCRIPTION = (

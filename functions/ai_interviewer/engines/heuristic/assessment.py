@@ -134,8 +134,8 @@ class ResumeProfile:
         if not shingles and not lines:
             return []
         words = [t.text for t in self.reading.tokens]
-        spans: list[tuple[int, int]] = []
-        for line in self.cv.lines:
+        copied_lines: dict[int, tuple[int, int, int]] = {}  # line number -> (start, end, words)
+        for number, line in enumerate(self.cv.lines):
             first = bisect_left(self._token_starts, line.start)
             last = bisect_left(self._token_starts, line.end)
             if first == last:
@@ -148,8 +148,14 @@ class ResumeProfile:
                 >= PASTED_SHARE * runs
             )
             if copied:
-                spans.append((line.start, line.end))
-        return spans
+                copied_lines[number] = (line.start, line.end, len(line_words))
+        # A short line alone that equals one of the vacancy's ("FastAPI, PostgreSQL, Docker") is how an
+        # honest candidate lists the skills asked for; pasting is a long line or a block of copied lines.
+        return [
+            (start, end)
+            for number, (start, end, count) in copied_lines.items()
+            if count >= PASTED_LINE_WORDS or number - 1 in copied_lines or number + 1 in copied_lines
+        ]
 
     @cached_property
     def _pasted_starts(self) -> list[int]:
@@ -814,6 +820,7 @@ def _criterion_stems(criterion: str) -> list[str]:
 
 STUFFED_FACTOR = 0.5  # a term found only inside a stuffed list counts half
 PASTED_SHARE = 0.6  # a resume line with this share of its word runs in the vacancy copies it
+PASTED_LINE_WORDS = 7  # a copied line this long counts as pasted on its own; a shorter one only in a block
 
 
 def resume_terms(profile: ResumeProfile) -> ResumeTerms:
