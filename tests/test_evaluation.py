@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -398,10 +399,13 @@ def test_a_case_the_engine_fails_is_reported_and_the_others_still_count(
 def test_openai_without_an_endpoint_is_a_usage_error(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    engine_before = os.environ.get("LLM_ENGINE")
     with pytest.raises(SystemExit) as exit_info:
         main(["eval", str(EVAL_SET), "--engine", "openai"])
     assert exit_info.value.code == 2
     assert "needs OPENAI_API_KEY or OPENAI_BASE_URL" in capsys.readouterr().err
+    # --engine is this run's choice: later work in the same process keeps its own engine.
+    assert os.environ.get("LLM_ENGINE") == engine_before
 
 
 def test_a_bad_set_is_an_error_naming_the_case(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -132,13 +132,15 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ai_interviewer.settings import EngineChoice  # noqa: PLC0415
     from ai_interviewer.wiring import build_services  # noqa: PLC0415
 
-    environ = os.environ
+    # A copy: the engine chosen here is this run's, not the process's (nothing else reads it).
+    environ = dict(os.environ)
     load_dotenv(Path(".env"), environ)
     if args.engine:
         environ["LLM_ENGINE"] = args.engine
-    # The rank task calls no AWS service, but boto3 needs a region to build the clients Services holds.
+    # The rank task calls no AWS service, but boto3 (which reads the process environment) needs a
+    # region to build the clients Services holds.
     if not (environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")):
-        environ["AWS_DEFAULT_REGION"] = LOCAL_REGION
+        os.environ["AWS_DEFAULT_REGION"] = LOCAL_REGION
     settings = Settings.from_env(environ)
     if settings.engine is EngineChoice.OPENAI and not (
         settings.openai_api_key or settings.openai_secret_arn or settings.openai_base_url
