@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -15,7 +14,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from ai_interviewer.api.logger import logger
-from ai_interviewer.api.responses import validation_details
+from ai_interviewer.api.responses import json_strings, validation_details
 from ai_interviewer.errors import ApiError, FailureCode
 from ai_interviewer.jobs import IdempotencyKeyHeldError
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, TokenSlot, utc_now
@@ -61,23 +60,10 @@ def read_json_object(raw_body: bytes, max_body_bytes: int) -> dict[str, Any]:
 _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
-def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every string of a parsed JSON value (object keys too), with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield path, key
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
-
-
 def _refuse_unencodable_text(body: dict[str, Any]) -> None:
     """A lone surrogate escape ("\\ud800") parses but is no Unicode text: nothing downstream could encode
     it. A NUL is never part of a resume, a vacancy or a URL, and C-based parsers cut strings at it."""
-    for path, text in _strings(body):
+    for path, text in json_strings(body):
         # Schema-like names only: a key of `weights` or `metadata` may be any client text.
         safe_path = [part if isinstance(part, int) or _FIELD_NAME.match(part) else "…" for part in path]
         if any("\ud800" <= char <= "\udfff" for char in text):

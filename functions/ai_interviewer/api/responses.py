@@ -4,6 +4,7 @@ the error details that name a request's faults without repeating any of its text
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -97,21 +98,22 @@ def _field_names(model: type[BaseModel]) -> set[str]:
     return names
 
 
+def json_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a parsed JSON value (object keys too), with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, key
+            yield from json_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from json_strings(item, (*path, index))
+
+
 def _client_strings(value: Any) -> set[str]:
     """Every string of the request, keys included, long enough to matter if it were echoed."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if len(item) >= _ECHO_MIN_CHARS:
-                found.add(item)
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return {text for _, text in json_strings(value) if len(text) >= _ECHO_MIN_CHARS}
 
 
 class ErrorBody(BaseModel):
