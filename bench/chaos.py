@@ -225,12 +225,10 @@ def main() -> None:
 
     use_fake_aws()
     import boto3  # noqa: PLC0415 - after the fake environment is in place
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415
+    from ai_interviewer.local.aws_emulation import InProcessEmulation  # noqa: PLC0415
 
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    moto = InProcessEmulation()
+    os.environ["AWS_ENDPOINT_URL"] = moto.start()
     fake_module = fake_openai_module()
 
     from ai_interviewer.local.provision import provision  # noqa: PLC0415

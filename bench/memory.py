@@ -258,19 +258,17 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     spawner = Spawner()  # first, while this process is small
     use_fake_aws()
     import boto3  # noqa: PLC0415
+    from ai_interviewer.local.aws_emulation import InProcessEmulation  # noqa: PLC0415
     from ai_interviewer.local.pollers import sqs_event  # noqa: PLC0415
     from ai_interviewer.local.provision import provision  # noqa: PLC0415
     from ai_interviewer.settings import Settings  # noqa: PLC0415
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
     fake_openai = fake_openai_module()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
+    moto = InProcessEmulation()
     measurements: list[Measurement] = []
     try:
-        host, port = moto.get_host_and_port()
-        os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+        os.environ["AWS_ENDPOINT_URL"] = moto.start()
         session = boto3.session.Session()
         os.environ.update(provision(session))
         sqs = session.client("sqs")

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
+from ai_interviewer.local.aws_emulation import InProcessEmulation
 from ai_interviewer.local.provision import provision
 from ai_interviewer.settings import Settings
-from moto.server import ThreadedMotoServer
 
 from tests.database import database_url, unreachable_reason
 from tests.emulated_account import Baseline, reset_account
@@ -43,14 +44,21 @@ for variable in ("AWS_PROFILE", "OPENAI_API_KEY", "OPENAI_BASE_URL", "WEBHOOK_SE
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server = InProcessEmulation()
+    endpoint = server.start()
     # botocore honours AWS_ENDPOINT_URL, so every client the code under test builds lands on moto.
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     yield endpoint
     server.stop()
+
+
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    """Threads switch as often as on a loaded machine, so a race a test sets up happens in every run."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
 
 
 @dataclass

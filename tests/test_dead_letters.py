@@ -176,11 +176,7 @@ def _deliver_together(
     handle_notify_batch(sqs_event([message], arn), notifier)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug (issue 13 stays open): the claim before the POST lets two racing messages both "
-    "deliver in about half the runs here",
-)
+@pytest.mark.usefixtures("frequent_thread_switches")
 def test_two_racing_notify_messages_for_one_chain_make_one_post(aws: AwsStack) -> None:
     services = _services(aws)
     url = services.settings.notify_queue_url

@@ -10,9 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
@@ -141,3 +143,55 @@ def test_the_emulation_ends_when_the_stack_is_killed() -> None:
         if stack.poll() is None:
             stack.kill()
             stack.wait()
+
+
+def _claim(
+    client: Any, table: str, key: dict[str, Any], race: tuple[threading.Barrier, list[str]], carrier: str
+) -> None:
+    barrier, winners = race
+    barrier.wait()
+    try:
+        client.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="SET carrier = :carrier",
+            ConditionExpression="attribute_not_exists(carrier)",
+            ExpressionAttributeValues={":carrier": {"S": carrier}},
+        )
+    except client.exceptions.ConditionalCheckFailedException:
+        return
+    winners.append(carrier)
+
+
+@pytest.mark.usefixtures("frequent_thread_switches")
+def test_racing_conditional_writes_have_one_winner(moto_endpoint: str) -> None:
+    """DynamoDB applies a write's condition atomically; the emulation must too (moto alone let both of
+    two racing claims win in about one race in ten)."""
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    table = "emulation-race"
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    try:
+        double_wins = 0
+        for race in range(100):
+            key = {"pk": {"S": str(race)}}
+            client.put_item(TableName=table, Item=key)
+            winners: list[str] = []
+            barrier = threading.Barrier(2)
+            threads = [
+                threading.Thread(target=_claim, args=(client, table, key, (barrier, winners), carrier))
+                for carrier in ("a", "b")
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            assert winners, "neither claim won"
+            double_wins += len(winners) == 2
+    finally:
+        client.delete_table(TableName=table)
+    assert double_wins == 0
