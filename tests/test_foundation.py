@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 
+import boto3
 import pytest
+from ai_interviewer import aws
 from ai_interviewer import settings as settings_module
 from ai_interviewer.jobs import DynamoDbJobStore, IdempotencyKeyHeldError
 from ai_interviewer.language import Language, detect_language
@@ -12,9 +16,10 @@ from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessag
 from ai_interviewer.models.payloads import ErrorDetail, RankedResume, TagsFormat
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.queues import SqsQueues, load_request
-from ai_interviewer.resources import TaskName
+from ai_interviewer.resources import API_TIMEOUT_SECONDS, TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score
 from ai_interviewer.settings import EngineChoice, Settings, openai_api_key, signing_token, webhook_tokens
+from botocore.exceptions import ReadTimeoutError
 from pydantic import ValidationError
 
 from tests.conftest import AwsStack
@@ -182,3 +187,18 @@ def test_tags_format_is_the_seeds_string_unless_set_to_list() -> None:
     assert Settings.from_env({"TAGS_FORMAT": "list"}).tags_format is TagsFormat.LIST
     with pytest.raises(ValidationError):
         Settings.from_env({"TAGS_FORMAT": "array"})
+
+
+def test_an_aws_call_nobody_answers_fails_inside_the_apis_timeout() -> None:
+    """An endpoint that accepts connections and never answers: the call must raise, retry included, well
+    before the api function would be killed."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        client = boto3.session.Session().client(
+            "dynamodb", endpoint_url=f"http://127.0.0.1:{port}", config=aws.client_config()
+        )
+        started = time.monotonic()
+        with pytest.raises(ReadTimeoutError):
+            client.get_item(TableName="jobs", Key={"job_id": {"S": "j"}})
+        elapsed = time.monotonic() - started
+    assert aws.READ_TIMEOUT_SECONDS * aws.MAX_ATTEMPTS <= elapsed < API_TIMEOUT_SECONDS

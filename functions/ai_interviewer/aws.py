@@ -4,6 +4,10 @@ One session, because each new session parses botocore's endpoint and partition d
 a client on a cold start); a lock, because creating clients from one session is not thread-safe and the
 local stack and the OpenAI engine's pool run threads. `AWS_ENDPOINT_URL` (honoured by botocore itself)
 points the clients at the local stack's emulation.
+
+Every call gives up well inside the shortest function timeout (the api's 10 s): botocore's defaults
+(60 s to connect, 60 s per read, up to 10 attempts for DynamoDB) would let one unanswered call outlive the
+invocation, which is then killed between two writes instead of failing with an error it can handle.
 """
 
 from __future__ import annotations
@@ -20,6 +24,24 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 3.0
+MAX_ATTEMPTS = 2  # the first try and one retry ("standard" mode: its backoff stays under a second here)
+# An unanswered call's worst case, backoff included: shorter than API_TIMEOUT_SECONDS.
+WORST_CALL_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + 1.0
+
+
+@functools.cache
+def client_config() -> Any:
+    """The botocore configuration of every client (timeouts and retries, see the module's docstring)."""
+    from botocore.config import Config  # noqa: PLC0415
+
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    )
+
 
 @functools.cache
 def _session() -> Any:
@@ -35,7 +57,7 @@ def _client(service: str) -> Any:
 
 @functools.cache
 def _cached_client(service: str) -> Any:
-    return _session().client(service)
+    return _session().client(service, config=client_config())
 
 
 def dynamodb() -> DynamoDBClient:
