@@ -130,13 +130,20 @@ def metered_reply(request: ChatRequest) -> Reply:
     return Reply.json(request.conforming_answer(), **METERED)
 
 
-def prompt_bytes(messages: list[dict[str, Any]]) -> bytes:
-    """The prompt as the measured usage counts it: each message's role and text, in order."""
-    return "".join(f"{m.get('role')}\n{m.get('content') or ''}\n" for m in messages).encode()
+def prompt_bytes(request: ChatRequest) -> bytes:
+    """The prompt as the measured usage counts it: the output schema (OpenAI puts it ahead of the
+    messages, in the cacheable prefix), then each message's role and text, in order."""
+    schema = (
+        json.dumps(request.response_format, ensure_ascii=False, sort_keys=True)
+        if request.response_format
+        else ""
+    )
+    messages = "".join(f"{m.get('role')}\n{m.get('content') or ''}\n" for m in request.messages)
+    return (schema + messages).encode()
 
 
-def estimated_tokens(messages: list[dict[str, Any]]) -> int:
-    return -(-len(prompt_bytes(messages)) // BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE * len(messages)
+def estimated_tokens(request: ChatRequest) -> int:
+    return -(-len(prompt_bytes(request)) // BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE * len(request.messages)
 
 
 def instance_of(schema: dict[str, Any], root: dict[str, Any]) -> Any:
@@ -236,7 +243,7 @@ class FakeOpenAI:
 
     def _cache_prompt(self, request: ChatRequest) -> int:
         """Tokens of the longest cached prefix of this prompt (whole blocks), caching all of its own."""
-        prompt = prompt_bytes(request.messages)
+        prompt = prompt_bytes(request)
         digest = hashlib.sha256(str(request.body.get("model")).encode())
         block = CACHE_BLOCK_TOKENS * BYTES_PER_TOKEN
         hit = 0
@@ -256,9 +263,7 @@ class FakeOpenAI:
 
     def _completion(self, request: ChatRequest, reply: Reply, cached: int) -> bytes:
         message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
-        prompt_tokens = (
-            estimated_tokens(request.messages) if reply.prompt_tokens is None else reply.prompt_tokens
-        )
+        prompt_tokens = estimated_tokens(request) if reply.prompt_tokens is None else reply.prompt_tokens
         cached_tokens = min(cached, prompt_tokens) if reply.cached_tokens is None else reply.cached_tokens
         usage = {
             "prompt_tokens": prompt_tokens,

@@ -305,7 +305,7 @@ def test_a_rankings_calls_share_a_byte_identical_prefix_and_the_cache_serves_it(
         bodies.add(raw.replace(escaped, ""))
     assert len(bodies) == 1
     # The fake's cache serves each call the whole 128-token blocks it shares with an earlier call.
-    prompts = [prompt_bytes(r.messages) for r in requests]
+    prompts = [prompt_bytes(r) for r in requests]
     for k, usage in enumerate(fake.usages):
         shared = max((common_prefix(prompts[k], earlier) for earlier in prompts[:k]), default=0)
         blocks = shared // (CACHE_BLOCK_TOKENS * BYTES_PER_TOKEN) * CACHE_BLOCK_TOKENS
