@@ -4,7 +4,7 @@ the OpenAI engine against the fake OpenAI server (tests/fake_openai.py) reportin
 tokens from the request's bytes, cached tokens from its prompt cache) and answering after a fixed delay.
 Then what the shortlist keeps: the heuristic engine's recall of grade >= 2 resumes on the labelled set.
 
-    uv run python bench/shortlist.py [--resumes 500] [--shortlist 50] [--delay 0.2] [--concurrency 8]
+    uv run python bench/shortlist.py [--resumes 500] [--shortlist 50] [--delay 0.2] [--eval-set FILE]
 
 Prices are the table's for OPENAI_MODEL (gpt-4o-mini by default). The fake's answers are only the
 output schema's structure, so each is billed `--completion-tokens` (a five-criterion assessment with
@@ -126,11 +126,16 @@ def recall_rows(rankings: list[list[int]], depths: tuple[int, ...]) -> list[tupl
     """Per depth: the share of all grade >= 2 resumes kept in the first n of their vacancy's ranking,
     the counts, and the worst vacancy's recall."""
     rows: list[tuple[object, ...]] = []
-    relevant = sum(grade >= 2 for grades in rankings for grade in grades)
+    per_case = [sum(grade >= 2 for grade in grades) for grades in rankings]
+    relevant = sum(per_case)
     for n in depths:
         kept = sum(grade >= 2 for grades in rankings for grade in grades[:n])
+        # A vacancy with r good resumes can keep at most min(n, r) of them in n places.
+        best = sum(min(n, count) for count in per_case)
         worst = min(r for grades in rankings if (r := evaluation.recall_at(grades, n)) is not None)
-        rows.append((n, f"{kept / relevant:.3f}", f"{kept}/{relevant}", f"{worst:.2f}"))
+        rows.append(
+            (n, f"{kept / relevant:.3f}", f"{kept}/{relevant}", f"{best / relevant:.3f}", f"{worst:.2f}")
+        )
     return rows
 
 
@@ -140,7 +145,7 @@ def recall_tables(cases: list[evaluation.Case]) -> None:
     print_table(
         f"Heuristic recall@k of grade >= 2 resumes, each vacancy's own resumes only ({len(cases)} vacancies, "
         f"{min(sizes)}..{max(sizes)} resumes each)",
-        ["k", "pooled recall", "kept / relevant", "worst vacancy"],
+        ["k", "pooled recall", "kept / relevant", "best possible", "worst vacancy"],
         recall_rows(own, (1, 2, 3, 4, 5, 10, 20, 50)),
     )
     # Each vacancy against every resume of the set: its own, and the other vacancies' counted as grade 0
@@ -156,7 +161,7 @@ def recall_tables(cases: list[evaluation.Case]) -> None:
     print_table(
         f"Heuristic recall@N of grade >= 2 resumes, each vacancy against all {sum(sizes)} resumes of the "
         "set (the other vacancies' resumes as grade 0)",
-        ["N", "pooled recall", "kept / relevant", "worst vacancy"],
+        ["N", "pooled recall", "kept / relevant", "best possible", "worst vacancy"],
         recall_rows(pooled, (5, 10, 20, 50)),
     )
 
@@ -171,6 +176,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="LLM_MAX_CONCURRENCY")
     parser.add_argument("--completion-tokens", type=int, default=350, help="billed per answer")
     parser.add_argument("--model", default="gpt-4o-mini", help="OPENAI_MODEL, priced from the table")
+    parser.add_argument("--eval-set", default=str(EVAL_SET), help="the labelled set for the recall tables")
     parser.add_argument("--no-recall", action="store_true", help="skip the labelled set")
     args = parser.parse_args()
 
@@ -231,7 +237,7 @@ def main() -> None:
     print(f"\nThe heuristic first stage alone: {first_stage:.2f} s for {args.resumes} resumes.")
     print("Targets: " + "; ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in checks.items()))
     if not args.no_recall:
-        recall_tables(evaluation.load_cases(Path(EVAL_SET)))
+        recall_tables(evaluation.load_cases(Path(args.eval_set)))
     print()
     print(json.dumps({"targets_met": all(checks.values())}))
 
