@@ -14,14 +14,20 @@ COST_PLACES = 8
 
 
 class Usage(BaseModel):
-    prompt_tokens: int = 0
-    # The part of `prompt_tokens` the provider served from its prompt cache (billed at the cached rate).
-    cached_prompt_tokens: int = 0
+    """What a job spent on the model, summed over its calls."""
+
+    prompt_tokens: int = Field(default=0, description="Prompt tokens, cached ones included")
+    cached_prompt_tokens: int = Field(
+        default=0, description="The part of `prompt_tokens` the provider served from its prompt cache"
+    )
     completion_tokens: int = 0
-    calls: int = 0
-    # USD at the deployment's prices; None when a call's model has no known price. 0.0 when nothing was
-    # spent (the heuristic engine makes no call).
-    cost_usd: float | None = Field(default=0.0, ge=0)
+    calls: int = Field(default=0, description="Model calls answered (repairs included)")
+    # 0.0 when nothing was spent (the heuristic engine makes no call).
+    cost_usd: float | None = Field(
+        default=0.0,
+        ge=0,
+        description="USD at the deployment's prices; null when the model has no known price",
+    )
 
     def __add__(self, other: Usage) -> Usage:
         cost = None if self.cost_usd is None or other.cost_usd is None else self.cost_usd + other.cost_usd
