@@ -6,11 +6,18 @@ headers); the replies come from, in order: a per-test script of `Reply`s, then `
 which by default answers with an instance of the request's strict JSON schema. The server also counts
 requests in flight and remembers the maximum, and a replier can hold requests until enough of them are
 in flight (`hold_until_in_flight`), which makes concurrency observable without timing assumptions.
+
+Usage: a reply reports fixed token counts (`Reply.prompt_tokens`, `cached_tokens`), or with `None`
+(`metered_reply`) what the server measured: prompt tokens estimated from the messages' UTF-8 bytes
+(`BYTES_PER_TOKEN`), and cached tokens as OpenAI's prompt cache counts them: the longest prefix this
+server has already seen for the model, in blocks of 128 tokens from 1024 on (a prefix is seen once its
+request arrives, so concurrent requests hit a little sooner than at OpenAI).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
 import socket
@@ -23,6 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+
+# The measured usage's estimate: about 4 bytes of UTF-8 a token (English text under o200k_base; Russian
+# text takes somewhat more tokens), and a few tokens of framing per message, as OpenAI counts them.
+BYTES_PER_TOKEN = 4
+TOKENS_PER_MESSAGE = 4
+# OpenAI's prompt cache: prompts of 1024 tokens or more, cached in increments of 128 tokens.
+CACHE_MIN_TOKENS = 1024
+CACHE_BLOCK_TOKENS = 128
 
 
 @dataclass(frozen=True)
@@ -71,8 +86,9 @@ class Reply:
     delay: float = 0.0  # seconds before answering (interrupted when the server stops)
     finish_reason: str = "stop"
     refusal: str | None = None
-    prompt_tokens: int = 11
+    prompt_tokens: int | None = 11  # None: measured from the request (see the module's docstring)
     completion_tokens: int = 7
+    cached_tokens: int | None = 0  # None: the server's prompt cache decides
 
     @classmethod
     def json(cls, answer: Any, **fields: Any) -> Reply:
@@ -105,6 +121,31 @@ def conforming_reply(request: ChatRequest) -> Reply:
     return Reply.json(request.conforming_answer())
 
 
+# A reply's fields for usage the server measures rather than fixed numbers.
+METERED: dict[str, Any] = {"prompt_tokens": None, "cached_tokens": None}
+
+
+def metered_reply(request: ChatRequest) -> Reply:
+    """A schema-valid answer with the usage the server measured: prompt tokens and cached tokens."""
+    return Reply.json(request.conforming_answer(), **METERED)
+
+
+def prompt_bytes(request: ChatRequest) -> bytes:
+    """The prompt as the measured usage counts it: the output schema (OpenAI puts it ahead of the
+    messages, in the cacheable prefix), then each message's role and text, in order."""
+    schema = (
+        json.dumps(request.response_format, ensure_ascii=False, sort_keys=True)
+        if request.response_format
+        else ""
+    )
+    messages = "".join(f"{m.get('role')}\n{m.get('content') or ''}\n" for m in request.messages)
+    return (schema + messages).encode()
+
+
+def estimated_tokens(request: ChatRequest) -> int:
+    return -(-len(prompt_bytes(request)) // BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE * len(request.messages)
+
+
 def instance_of(schema: dict[str, Any], root: dict[str, Any]) -> Any:
     """A deterministic instance of a strict-mode JSON schema: enums pick their middle value."""
     if "$ref" in schema:
@@ -126,6 +167,7 @@ class FakeOpenAI:
     def __init__(self, replier: Replier = conforming_reply) -> None:
         self.replier = replier
         self.requests: list[ChatRequest] = []
+        self.usages: list[dict[str, Any]] = []  # the `usage` of every completion answered, in order
         self.max_in_flight = 0
         self._in_flight = 0
         self._script: deque[Reply] = deque()
@@ -133,6 +175,7 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._ids = itertools.count(1)
+        self._cached_prefixes: set[bytes] = set()  # digests of the prompt prefixes seen, per model
         self._server = _Server(self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
@@ -187,21 +230,49 @@ class FakeOpenAI:
 
     # --- server side ---
 
-    def _answer(self, request: ChatRequest) -> Reply:
+    def _answer(self, request: ChatRequest) -> tuple[Reply, int]:
+        """The reply, and the request's prompt tokens found in the prompt cache."""
         with self._state:
             self.requests.append(request)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             self._state.notify_all()
             scripted = self._script.popleft() if self._script else None
-        return scripted if scripted is not None else self.replier(request)
+            cached = self._cache_prompt(request)
+        return (scripted if scripted is not None else self.replier(request)), cached
+
+    def _cache_prompt(self, request: ChatRequest) -> int:
+        """Tokens of the longest cached prefix of this prompt (whole blocks), caching all of its own."""
+        prompt = prompt_bytes(request)
+        digest = hashlib.sha256(str(request.body.get("model")).encode())
+        block = CACHE_BLOCK_TOKENS * BYTES_PER_TOKEN
+        hit = 0
+        for end in range(block, len(prompt) + 1, block):
+            digest.update(prompt[end - block : end])
+            if end < CACHE_MIN_TOKENS * BYTES_PER_TOKEN:
+                continue
+            key = digest.copy().digest()
+            if key in self._cached_prefixes:  # a seen prefix's shorter prefixes were all seen with it
+                hit = end
+            self._cached_prefixes.add(key)
+        return hit // BYTES_PER_TOKEN
 
     def _done(self) -> None:
         with self._state:
             self._in_flight -= 1
 
-    def _completion(self, request: ChatRequest, reply: Reply) -> bytes:
+    def _completion(self, request: ChatRequest, reply: Reply, cached: int) -> bytes:
         message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
+        prompt_tokens = estimated_tokens(request) if reply.prompt_tokens is None else reply.prompt_tokens
+        cached_tokens = min(cached, prompt_tokens) if reply.cached_tokens is None else reply.cached_tokens
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+            "total_tokens": prompt_tokens + reply.completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": cached_tokens},
+        }
+        with self._state:
+            self.usages.append(usage)
         completion = {
             "id": f"chatcmpl-fake-{next(self._ids)}",
             "object": "chat.completion",
@@ -210,11 +281,7 @@ class FakeOpenAI:
             "choices": [
                 {"index": 0, "message": message, "finish_reason": reply.finish_reason, "logprobs": None}
             ],
-            "usage": {
-                "prompt_tokens": reply.prompt_tokens,
-                "completion_tokens": reply.completion_tokens,
-                "total_tokens": reply.prompt_tokens + reply.completion_tokens,
-            },
+            "usage": usage,
         }
         return json.dumps(completion, ensure_ascii=False).encode()
 
@@ -262,11 +329,11 @@ class _Handler(BaseHTTPRequestHandler):
             raw=raw, body=json.loads(raw), headers={k.lower(): v for k, v in self.headers.items()}
         )
         try:
-            reply = fake._answer(request)
+            reply, cached = fake._answer(request)
             if reply.delay and fake._stopping.wait(reply.delay):
                 self.close_connection = True
                 return
-            body = reply.body if reply.body is not None else fake._completion(request, reply)
+            body = reply.body if reply.body is not None else fake._completion(request, reply, cached)
             self._send(reply.status, body, reply.headers)
         finally:
             fake._done()

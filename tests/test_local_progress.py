@@ -15,6 +15,7 @@ from ai_interviewer.models.jobs import (
     Job,
     NotifyMessage,
     TaskMessage,
+    Usage,
     utc_now,
 )
 from ai_interviewer.models.payloads import ErrorDetail
@@ -196,3 +197,44 @@ def test_refused_requests_show_status_and_error_code_only(aws: AwsStack) -> None
     progress.api_response("POST", "/api/v1/webhook/generate-tags", 401, body.encode())
     progress.api_response("GET", "/api/v1/health", 200, b'{"status": "ok"}')
     assert out.getvalue() == "12:00:01 POST /api/v1/webhook/generate-tags -> 401 unauthorized\n"
+
+
+def test_the_outcome_line_shows_what_the_jobs_model_calls_cost(aws: AwsStack) -> None:
+    store = _store(aws)
+    progress, out = _progress(store)
+
+    def finished(job_id: str, usage: Usage, error: str | None = None) -> None:
+        store.create(_job(job_id))
+        store.start(job_id)
+        if error:
+            store.fail(job_id, ErrorDetail(code=error, message=SECRET_TEXT), usage=usage)
+        else:
+            store.succeed(
+                job_id,
+                {"results": []},
+                engine="openai",
+                model="gpt-4o-mini",
+                prompt_version=None,
+                usage=usage,
+            )
+        settled = progress.notify_batch("notify", [_notify_record(job_id)])
+        store.record_attempt(job_id, _attempt(1, 200), DeliveryState.DELIVERED)
+        settled(set())
+
+    tokens = {"prompt_tokens": 12_400, "cached_prompt_tokens": 9_216, "completion_tokens": 910, "calls": 12}
+    finished("job-4", Usage(**tokens, cost_usd=0.0012346))
+    finished("job-5", Usage(**tokens, cost_usd=None))
+    finished(
+        "job-6", Usage(prompt_tokens=300, completion_tokens=20, calls=1, cost_usd=0.000057), "bad_output"
+    )
+
+    outcomes = [line for line in out.getvalue().splitlines() if "delivered" not in line]
+    spent = "; 12 calls, 12,400 prompt tokens (9,216 cached) + 910 completion"
+    assert outcomes[0].startswith("12:00:01 job-4 rank_resumes succeeded (openai gpt-4o-mini) in ")
+    assert outcomes[0].endswith(f"{spent}, $0.001235")
+    assert outcomes[1].endswith(f"{spent}, cost unknown")
+    assert outcomes[2] == (
+        "12:00:01 job-6 rank_resumes failed (bad_output); 1 call, 300 prompt tokens + 20 completion,"
+        " $0.000057"
+    )
+    assert SECRET_TEXT not in out.getvalue()

@@ -183,7 +183,7 @@ def assert_seed_shape(task: TaskName, result: dict[str, Any], request: dict[str,
     assert set(result) == SEED_TOP_KEYS[task]
     if task is TaskName.RANK_RESUMES:
         for ranked in result["results"]:
-            assert SEED_RANKED_KEYS <= set(ranked) <= SEED_RANKED_KEYS | {"criteria", "flags"}
+            assert SEED_RANKED_KEYS <= set(ranked) <= SEED_RANKED_KEYS | {"criteria", "flags", "judged_by"}
             assert isinstance(ranked["score"], int) and all(isinstance(p, str) for p in ranked["pros"])
             assert set(ranked["criteria"]) == set(request["weights"])
         filenames = [r["filename"] for r in result["results"]]

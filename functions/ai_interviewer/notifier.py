@@ -102,12 +102,20 @@ def webhook_payload(job: Job) -> bytes:
             engine=job.engine,
             model=job.model,
             prompt_version=job.prompt_version,
+            usage=job.usage,
         )
         body = webhook_body(envelope, job.result)
     else:
         error = job.error or ErrorDetail.of(FailureCode.INTERNAL_ERROR)
         body = webhook_body(
-            Envelope(job_id=job.job_id, task=job.task, status="failed", metadata=job.metadata, error=error),
+            Envelope(
+                job_id=job.job_id,
+                task=job.task,
+                status="failed",
+                metadata=job.metadata,
+                usage=job.usage,
+                error=error,
+            ),
             None,
         )
     return json.dumps(body, ensure_ascii=False).encode("utf-8")

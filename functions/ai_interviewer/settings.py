@@ -74,6 +74,14 @@ class Settings(BaseModel):
 
     task_retry_schedule: tuple[int, ...] = DEFAULT_TASK_RETRY_SCHEDULE
 
+    # Ranking in two stages (rank-resumes' `shortlist`): the heuristic engine ranks every resume and only
+    # the best N go to the model; a request's own `shortlist` wins. None: every resume goes to the model.
+    rank_shortlist: int | None = Field(default=None, ge=1)
+    # USD per million tokens, overriding the price table (`pricing`) or pricing a model it lacks.
+    llm_price_input_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    llm_price_cached_input_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    llm_price_output_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
     allow_private_webhook_urls: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout_seconds: float = 15.0
@@ -139,6 +147,10 @@ class Settings(BaseModel):
             "tags_format": "TAGS_FORMAT",
             "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
             "task_retry_schedule": "TASK_RETRY_SCHEDULE",
+            "rank_shortlist": "RANK_SHORTLIST",
+            "llm_price_input_per_mtok": "LLM_PRICE_INPUT_PER_MTOK",
+            "llm_price_cached_input_per_mtok": "LLM_PRICE_CACHED_INPUT_PER_MTOK",
+            "llm_price_output_per_mtok": "LLM_PRICE_OUTPUT_PER_MTOK",
             "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
             "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
             "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",

@@ -29,6 +29,7 @@ class Services:
     payloads: PayloadStore
     _vacancies: VacancyStore | None = field(default=None, repr=False)
     _engine: Engine | None = field(default=None, repr=False)
+    _shortlist_engine: Engine | None = field(default=None, repr=False)
 
     @property
     def vacancies(self) -> VacancyStore:
@@ -41,6 +42,13 @@ class Services:
         if self._engine is None:
             self._engine = build_engine(self.settings)
         return self._engine
+
+    @property
+    def shortlist_engine(self) -> Engine:
+        """The first stage of a two-stage ranking (rank-resumes' `shortlist`): the heuristic engine."""
+        if self._shortlist_engine is None:
+            self._shortlist_engine = build_heuristic_engine(self.settings)
+        return self._shortlist_engine
 
 
 def build_vacancy_store(settings: Settings) -> VacancyStore:
@@ -58,6 +66,12 @@ def build_engine(settings: Settings) -> Engine:
         from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415
 
         return OpenAiEngine.from_settings(settings)
+    return build_heuristic_engine(settings)
+
+
+def build_heuristic_engine(settings: Settings) -> Engine:
+    """The engine without a model: the configured engine when no endpoint is set, and a shortlist's
+    first stage. Every heuristic engine is built here."""
     from ai_interviewer.engines.heuristic import HeuristicEngine  # noqa: PLC0415
 
     return HeuristicEngine()

@@ -10,7 +10,7 @@ the job (`unreadable_vacancy`). The bytes live only in the request, which the wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.isolation import DocumentReader
@@ -68,17 +68,13 @@ def run_with_documents(
             prompt_version=None,
             usage=None,
         )
-    # The task's results stay as it wrote them (whatever fields it adds); the unread join in rank order.
-    results = [*outcome.result["results"], *(r.model_dump(mode="json", exclude_none=True) for r in unread)]
-    ordered = rank_order([_Ranked(r["filename"], r["score"], r.get("flags"), r) for r in results])
-    return outcome._replace(result={**outcome.result, "results": [r.body for r in ordered]})
-
-
-class _Ranked(NamedTuple):
-    filename: str
-    score: int
-    flags: list[str] | None
-    body: dict[str, Any]
+    # The task's results stay as it wrote them, in its order (a shortlist's two stages are not one score
+    # order); the unread, scored 0, follow.
+    results = [
+        *outcome.result["results"],
+        *(r.model_dump(mode="json", exclude_none=True) for r in rank_order(unread)),
+    ]
+    return outcome._replace(result={**outcome.result, "results": results})
 
 
 def unreadable_result(resume: ResumeIn, language: Language) -> RankedResume:

@@ -71,6 +71,7 @@ from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.pricing import Price, listed_price, model_price
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key
 from ai_interviewer.task_progress import kept_rounds, report_assessment, report_round
@@ -120,11 +121,18 @@ class OpenAiEngine(Engine):
         interview_questions: int = 6,
         templates: PromptTemplates | None = None,
         boundary_factory: Callable[[], str] = new_boundary,
+        price: Price | None = None,
     ) -> None:
         self.model = model
         self._templates = templates or PromptTemplates()
         self.prompt_version = self._templates.version
-        self._chat = StructuredChat(client, model, self._templates, structured_outputs=structured_outputs)
+        self._chat = StructuredChat(
+            client,
+            model,
+            self._templates,
+            structured_outputs=structured_outputs,
+            price=price or listed_price(model),  # None: the price table's, if it lists the model
+        )
         self._max_concurrency = max_concurrency
         self._interview_questions = interview_questions
         self._boundary_factory = boundary_factory
@@ -145,6 +153,7 @@ class OpenAiEngine(Engine):
             structured_outputs=settings.openai_structured_outputs,
             max_concurrency=settings.llm_max_concurrency,
             interview_questions=settings.interview_questions,
+            price=model_price(settings),
         )
 
     # --- rank ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ai_interviewer.models.jobs import (
     JobStatus,
     NotifyMessage,
     TaskMessage,
+    Usage,
     utc_now,
 )
 
@@ -50,9 +51,21 @@ def _outcome(job: Job) -> str:
         took = ""
         if job.started_at and job.finished_at:
             took = f" in {(job.finished_at - job.started_at).total_seconds():.1f}s"
-        return f"succeeded{f' ({engine})' if engine else ''}{took}"
+        return f"succeeded{f' ({engine})' if engine else ''}{took}{_spent(job.usage)}"
     code = job.error.code if job.error else "unknown"
-    return f"failed ({code})"
+    return f"failed ({code}){_spent(job.usage)}"
+
+
+def _spent(usage: Usage | None) -> str:
+    """What the job's model calls cost, when it made any: calls, tokens and USD."""
+    if usage is None or not usage.calls:
+        return ""
+    cost = "cost unknown" if usage.cost_usd is None else f"${usage.cost_usd:.6f}"
+    cached = f" ({usage.cached_prompt_tokens:,} cached)" if usage.cached_prompt_tokens else ""
+    return (
+        f"; {usage.calls} call{'s' if usage.calls != 1 else ''}, {usage.prompt_tokens:,} prompt tokens"
+        f"{cached} + {usage.completion_tokens:,} completion, {cost}"
+    )
 
 
 def _attempt_line(attempt: DeliveryAttempt, state: DeliveryState, last: bool) -> str:

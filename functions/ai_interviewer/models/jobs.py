@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.usage import Usage  # the job's, also on its webhook (models.payloads)
 from ai_interviewer.resources import TaskName
 
 
@@ -68,27 +69,6 @@ class Delivery(BaseModel):
         if self.state is not DeliveryState.RETRYING or not self.attempts:
             return None
         return self.attempts[-1].next_attempt_at
-
-
-class Usage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            calls=self.calls + other.calls,
-        )
-
-    def __sub__(self, other: Usage) -> Usage:
-        """What is left of this usage once `other` is taken out (never below zero)."""
-        return Usage(
-            prompt_tokens=max(0, self.prompt_tokens - other.prompt_tokens),
-            completion_tokens=max(0, self.completion_tokens - other.completion_tokens),
-            calls=max(0, self.calls - other.calls),
-        )
 
 
 class Job(BaseModel):

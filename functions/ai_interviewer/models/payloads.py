@@ -8,10 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ai_interviewer.errors import failure_message
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 
 # `unreadable`: the resume's document gave no text (see `documents`); it was not assessed and scores 0.
 Flag = Literal["prompt_injection", "keyword_stuffing", "unreadable"]
+# The stage that judged a ranked resume: a model (any OpenAI-compatible endpoint) or the heuristic engine.
+JudgedBy = Literal["openai", "heuristic"]
 CriterionScore0to10 = Annotated[int, Field(ge=0, le=10)]
 
 
@@ -28,6 +31,8 @@ class RankedResume(BaseModel):
     cons: list[str]
     criteria: dict[str, CriterionJudgement] | None = None
     flags: list[Flag] | None = None
+    # Which stage judged it: the model, or (past a `shortlist`, or with no model) the heuristic engine.
+    judged_by: JudgedBy | None = None
 
 
 class RankResumesResult(BaseModel):
@@ -120,6 +125,7 @@ class Envelope(BaseModel):
     engine: str | None = None
     model: str | None = None
     prompt_version: str | None = None
+    usage: Usage | None = None  # what the job spent, summed over its model calls, with its price
     error: ErrorDetail | None = None
 
 
@@ -127,6 +133,8 @@ def webhook_body(envelope: Envelope, result: dict[str, Any] | None) -> dict[str,
     """The seed's payload first (so a reader sees it first), then the envelope; absent fields dropped."""
     body: dict[str, Any] = dict(result or {})
     body.update(envelope.model_dump(mode="json", exclude_none=True))
+    if envelope.usage is not None:  # whole: `cost_usd: null` says the price is unknown
+        body["usage"] = envelope.usage.model_dump(mode="json")
     return body
 
 

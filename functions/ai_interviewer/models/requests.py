@@ -241,6 +241,15 @@ class RankResumesRequest(TaskRequest):
     vacancy_file: DocumentFile | None = None
     resumes: Resumes
     weights: Weights = None
+    shortlist: Annotated[int, Field(strict=True, ge=1)] | None = Field(
+        default=None,
+        description=(
+            "Rank in two stages: the heuristic engine ranks every resume and only the best `shortlist` "
+            "go to the model. Every resume is returned: the model-judged ones first, in their order, then "
+            "the rest in the heuristic order, each with `judged_by`. A number at least the number of "
+            "resumes sends them all to the model; absent, the deployment's RANK_SHORTLIST applies."
+        ),
+    )
 
     @model_validator(mode="after")
     def _vacancy_text_or_file(self) -> RankResumesRequest:

@@ -1,4 +1,5 @@
 """rank_resumes: the engine judges each criterion of each resume; code scores, flags and orders them.
+With a shortlist, the heuristic engine judges every resume first and the model only the best N.
 
 Progress survives retries: each resume's assessment is kept on the job store as it lands, so a
 redelivered message (after a transient failure, invalid output for one resume, or the deadline) assesses
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ai_interviewer.deadline import require_remaining
@@ -17,7 +19,7 @@ from ai_interviewer.engines.base import Engine, ResumeAssessment
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Usage
-from ai_interviewer.models.payloads import RankedResume, RankResumesResult
+from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
@@ -45,16 +47,83 @@ def rank_resumes(
     """Assess every resume, then score and order them. With `keep_progress` (the workers), each
     assessment is kept on the job store as it lands and resumes an earlier receive of the job already
     assessed are not asked again: a failure (or the deadline) on the way loses nothing. Without it
-    (evaluation, benchmarks) no store is touched."""
+    (evaluation, benchmarks) no store is touched.
+
+    With a shortlist of N (the request's `shortlist`, else RANK_SHORTLIST) and an engine with a model,
+    the heuristic engine first ranks every resume and only its best N go to the model; the model-judged
+    come first in their order, the rest follow in the heuristic order. The first stage is not kept: it
+    is deterministic, in-process and free, so a redelivery recomputes it and picks the same N."""
     weights = effective_weights(request.weights)
-    criteria = list(weights)
     engine = services.engine
     language = detect_language(request.vacancy_text)
-    count = len(request.resumes)
-    kept = _kept_assessments(services, job_id, count) if keep_progress else {}
-    missing = [index for index in range(count) if index not in kept]
-    expires_at = int(time.time()) + services.settings.job_ttl_days * 86_400
+    everyone = list(range(len(request.resumes)))
+    store = _ProgressStore(services, job_id) if keep_progress else None
+    shortlist = request.shortlist or services.settings.rank_shortlist
+    if engine.model is None or shortlist is None or shortlist >= len(everyone):
+        judged = _judged(engine, request, everyone, weights, language, store=store)
+        ranked = rank_order(_ranked(request, judged, weights, engine))
+        return TaskOutcome.from_engine(RankResumesResult(results=ranked), engine, judged.usage)
 
+    first_stage = services.shortlist_engine
+    screened = _judged(first_stage, request, everyone, weights, language, store=None)
+    heuristic_order = rank_order(_ranked(request, screened, weights, first_stage))
+    index_of = {resume.filename: index for index, resume in enumerate(request.resumes)}
+    chosen = [index_of[result.filename] for result in heuristic_order[:shortlist]]
+    judged = _judged(engine, request, chosen, weights, language, store=store)
+    by_model = rank_order(_ranked(request, judged, weights, engine))
+    modelled = {result.filename for result in by_model}
+    rest = [result for result in heuristic_order if result.filename not in modelled]
+    return TaskOutcome.from_engine(RankResumesResult(results=by_model + rest), engine, judged.usage)
+
+
+@dataclass(frozen=True)
+class _ProgressStore:
+    """Where a worker's ranking keeps each assessment as it lands."""
+
+    services: Services
+    job_id: str
+
+    def kept(self, count: int) -> dict[int, tuple[ResumeAssessment, Usage]]:
+        kept: dict[int, tuple[ResumeAssessment, Usage]] = {}
+        for index, raw in self.services.jobs.progress(self.job_id, ASSESSMENT_PART, count).items():
+            record = json.loads(raw)
+            kept[index] = (
+                ResumeAssessment.model_validate(record["assessment"]),
+                Usage.model_validate(record["usage"]),
+            )
+        return kept
+
+    def keep(self, index: int, assessment: ResumeAssessment, usage: Usage) -> None:
+        record = {"assessment": assessment.model_dump(mode="json"), "usage": usage.model_dump()}
+        expires_at = int(time.time()) + self.services.settings.job_ttl_days * 86_400
+        self.services.jobs.record_progress(
+            self.job_id, ASSESSMENT_PART, index, json.dumps(record, ensure_ascii=False), expires_at
+        )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """Assessments by resume index (each with the usage that made it) and the usage of them all."""
+
+    assessments: dict[int, tuple[ResumeAssessment, Usage]]
+    usage: Usage
+
+
+def _judged(
+    engine: Engine,
+    request: RankResumesRequest,
+    indexes: list[int],
+    weights: dict[str, float],
+    language: Language,
+    *,
+    store: _ProgressStore | None,
+) -> _Judged:
+    """The resumes at `indexes` assessed by `engine`. With a `store`, what an earlier receive of the
+    job kept is reused (for any resume it assessed, on the shortlist now or not: it is paid for) and each
+    new assessment is kept as it lands."""
+    criteria = list(weights)
+    kept = store.kept(len(request.resumes)) if store else {}
+    missing = [index for index in indexes if index not in kept]
     rejected: dict[int, list[str]] = {}  # index -> the criteria its assessment lacked
     wasted: list[Usage] = []  # what the rejected assessments cost
 
@@ -66,11 +135,8 @@ def rank_resumes(
             wasted.append(usage)
             return
         kept[index] = (assessment, usage)
-        if keep_progress:
-            record = {"assessment": assessment.model_dump(mode="json"), "usage": usage.model_dump()}
-            services.jobs.record_progress(
-                job_id, ASSESSMENT_PART, index, json.dumps(record, ensure_ascii=False), expires_at
-            )
+        if store:
+            store.keep(index, assessment, usage)
 
     step = IN_PROCESS_CHUNK if engine.model is None else max(1, len(missing))
     for start in range(0, len(missing), step):
@@ -85,11 +151,26 @@ def rank_resumes(
         raise InvalidModelOutputError(
             f"assessment of resume #{index + 1} lacks criteria: {', '.join(rejected[index])}", total
         )
-    ranked = [
-        rank_one(index, resume, kept[index][0], weights, total, vacancy_text=request.vacancy_text)
-        for index, resume in enumerate(request.resumes)
+    return _Judged(kept, total)
+
+
+def _ranked(
+    request: RankResumesRequest, judged: _Judged, weights: dict[str, float], engine: Engine
+) -> list[RankedResume]:
+    """Each judged resume's result, in the request's order, marked with the stage that judged it."""
+    judged_by: JudgedBy = "heuristic" if engine.model is None else "openai"
+    return [
+        rank_one(
+            index,
+            request.resumes[index],
+            assessment,
+            weights,
+            judged.usage,
+            vacancy_text=request.vacancy_text,
+            judged_by=judged_by,
+        )
+        for index, (assessment, _) in sorted(judged.assessments.items())
     ]
-    return TaskOutcome.from_engine(RankResumesResult(results=rank_order(ranked)), engine, total)
 
 
 def _assess_chunk(
@@ -124,19 +205,6 @@ def _assess_chunk(
             spent = Usage()
 
 
-def _kept_assessments(
-    services: Services, job_id: str, count: int
-) -> dict[int, tuple[ResumeAssessment, Usage]]:
-    kept: dict[int, tuple[ResumeAssessment, Usage]] = {}
-    for index, raw in services.jobs.progress(job_id, ASSESSMENT_PART, count).items():
-        record = json.loads(raw)
-        kept[index] = (
-            ResumeAssessment.model_validate(record["assessment"]),
-            Usage.model_validate(record["usage"]),
-        )
-    return kept
-
-
 def _total(usages: Iterable[Usage]) -> Usage:
     return sum(usages, Usage())
 
@@ -149,6 +217,7 @@ def rank_one(
     usage: Usage,
     *,
     vacancy_text: str,
+    judged_by: JudgedBy | None = None,
 ) -> RankedResume:
     """One resume's result: the score is the contract's formula over the engine's criterion scores;
     the flags are the engine's and the screening's (which also finds the vacancy pasted into it)."""
@@ -168,4 +237,5 @@ def rank_one(
         cons=assessment.cons,
         criteria=criteria,
         flags=flags or None,
+        judged_by=judged_by,
     )

@@ -42,6 +42,7 @@ from ai_interviewer.errors import (
 )
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
+from ai_interviewer.pricing import Price, priced
 
 if TYPE_CHECKING:
     import httpx2  # the SDK's HTTP client
@@ -120,9 +121,11 @@ class StructuredChat:
         templates: PromptTemplates,
         *,
         structured_outputs: bool = True,
+        price: Price | None = None,
     ) -> None:
         self._client = client
         self._model = model
+        self._price = price  # None: the calls' cost is unknown (`cost_usd` null)
         self._templates = templates
         self._structured_outputs = structured_outputs
         # Some models (reasoning ones) refuse a temperature; after the first refusal we stop sending it.
@@ -196,7 +199,8 @@ class StructuredChat:
             raise domain_error(error) from error
         except openai.APIError as error:
             raise _deadline_or(domain_error(error)) from error
-        return _read_reply(body)
+        reply, usage = _read_reply(body)
+        return reply, priced(usage, self._price)
 
     def _client_for_one_call(self) -> openai.OpenAI:
         """The client as configured, or under a deadline a copy (sharing its connection pool) whose
@@ -234,8 +238,12 @@ def _read_reply(body: bytes) -> tuple[_Reply, Usage]:
     except ValueError:
         return _Reply(text=None, problem="the endpoint's answer was not a chat completion"), Usage(calls=1)
     tokens = completion.usage
+    # The part of the prompt served from the provider's cache (OpenAI: a prefix of 1024+ tokens seen
+    # recently); endpoints without a prompt cache leave it out.
+    details = tokens.prompt_tokens_details if tokens else None
     usage = Usage(
         prompt_tokens=tokens.prompt_tokens if tokens else 0,
+        cached_prompt_tokens=(details.cached_tokens or 0) if details else 0,
         completion_tokens=tokens.completion_tokens if tokens else 0,
         calls=1,
     )
