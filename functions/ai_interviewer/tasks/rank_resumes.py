@@ -19,6 +19,7 @@ from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
+from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
 from ai_interviewer.task_progress import reporting_assessments
@@ -168,4 +169,5 @@ def rank_one(
         cons=assessment.cons,
         criteria=criteria,
         flags=flags or None,
+        review=review_of(weights, criteria, flags, resume.content),
     )
