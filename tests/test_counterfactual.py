@@ -46,6 +46,9 @@ def swapped(text: str, language: Language | None = None) -> str:
             "Мария\nРодилась в 1968 году. Екатеринбург, 60 лет",
         ),
         ("ИВАН ПЕТРОВ\nВозраст: 51 год", "МАРИЯ ПЕТРОВА\nВозраст: 36 лет"),
+        # Patterns that overlap swap once, not there and back.
+        ("John\nAge: 29 years old", "Mary\nAge: 58 years old"),
+        ("Иван\nДата рождения: 12.03.1995 г.р.", "Мария\nДата рождения: 12.03.1968 г.р."),
     ],
 )
 def test_markers_swap_both_ways_keeping_case_and_agreement(before: str, after: str) -> None:

@@ -169,10 +169,6 @@ class Counterfactual:
     swaps: Counter[str]
     age_added: bool
 
-    @property
-    def total(self) -> int:
-        return sum(self.swaps.values())
-
 
 def _same_case(original: str, replacement: str) -> str:
     if original.isupper() and len(original) > 1:
@@ -203,26 +199,42 @@ def _ru_years_word(age: int) -> str:
 
 
 def _swap_ages(text: str, counter: Counter[str]) -> str:
-    def age(match: re.Match[str]) -> str:
-        value = int(match.group("age"))
-        if not MIN_AGE <= value <= AGE_MIRROR - MIN_AGE:
-            return match.group(0)
-        counter["age"] += 1
-        new = AGE_MIRROR - value
-        word = match.groupdict().get("word") or ""
-        if word and word.strip().lower() in ("лет", "года", "год"):
-            word = word[: len(word) - len(word.lstrip())] + _ru_years_word(new)
-        return f"{match.group('lead')}{new}{word}"
+    """Every age and birth year swapped once: the patterns overlap ("Age: 29 years old", "Дата рождения:
+    1995 г.р."), so their numbers are found on the original text first and each is replaced once."""
+    found: dict[int, tuple[int, str, str]] = {}  # start of the number -> (end, replacement, kind)
 
-    def birth(match: re.Match[str]) -> str:
-        counter["birth_year"] += 1
-        return f"{match.group('lead')}{BIRTH_YEAR_MIRROR - int(match.group('year'))}"
+    def add(start: int, end: int, replacement: str, kind: str) -> None:
+        found.setdefault(start, (end, replacement, kind))
 
     for pattern in _AGE_PATTERNS:
-        text = pattern.sub(age, text)
+        for match in pattern.finditer(text):
+            value = int(match.group("age"))
+            if not MIN_AGE <= value <= AGE_MIRROR - MIN_AGE:
+                continue
+            new = AGE_MIRROR - value
+            word = match.groupdict().get("word") or ""
+            end = match.end("age")
+            if word.strip().lower() in ("лет", "года", "год"):  # the Russian noun agrees with the new age
+                end = match.end("word")
+                new_word = word[: len(word) - len(word.lstrip())] + _ru_years_word(new)
+                add(match.start("age"), end, f"{new}{new_word}", "age")
+            else:
+                add(match.start("age"), end, str(new), "age")
     for pattern in _BIRTH_PATTERNS:
-        text = pattern.sub(birth, text)
-    return text
+        for match in pattern.finditer(text):
+            year = str(BIRTH_YEAR_MIRROR - int(match.group("year")))
+            add(match.start("year"), match.end("year"), year, "birth_year")
+    pieces: list[str] = []
+    last = 0
+    for start in sorted(found):
+        end, replacement, kind = found[start]
+        if start < last:
+            continue
+        pieces += [text[last:start], replacement]
+        counter[kind] += 1
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _swap_ending(word: str, endings: tuple[tuple[str, str], ...]) -> str | None:
