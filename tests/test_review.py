@@ -7,7 +7,9 @@ import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import openai
 import pytest
 from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.engines.base import (
@@ -37,6 +39,7 @@ from ai_interviewer.wiring import Services, build_services
 
 from tests.conftest import AwsStack
 from tests.document_files import Block, b64, pdf
+from tests.fake_openai import ChatRequest, FakeOpenAI, Reply
 
 HOOK = "https://example.com/hook"
 VACANCY = "Ищем Python-разработчика: FastAPI, PostgreSQL, Docker. Опыт от 3 лет, работа в команде."
@@ -181,7 +184,9 @@ def test_every_result_of_a_real_ranking_carries_review(aws: AwsStack) -> None:
     by_name = {result["filename"]: result for result in outcome.result["results"]}
     assert by_name["bad.txt"]["review"]["required"] is True
     assert "flagged" in by_name["bad.txt"]["review"]["reasons"]
-    assert "flagged" not in by_name["good.txt"]["review"]["reasons"]
+    # The honest resume scores high on quoted evidence (the heuristic quotes it): nothing to review.
+    assert by_name["good.txt"]["score"] >= 70
+    assert by_name["good.txt"]["review"] == {"required": False, "reasons": []}
 
 
 # --- interviews ------------------------------------------------------------------------------------
@@ -320,3 +325,48 @@ def test_the_openapi_document_lists_the_review_reasons_as_an_enum(aws: AwsStack)
     assert schemas["Review"]["required"] == ["required", "reasons"]
     for model in ("RankedResume", "InterviewAnalysis"):
         assert "review" in schemas[model]["properties"]
+
+
+def _evidence_replier(evidence: str) -> Any:
+    """A model that scores every criterion 8 and gives `evidence` as its quotation."""
+
+    def reply(request: ChatRequest) -> Reply:
+        answer = request.conforming_answer()
+        for judged in answer["criteria"].values():
+            judged.update(score=8, evidence=evidence, reason="strong")
+        answer["prompt_injection_detected"] = False
+        return Reply.json(answer)
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("evidence", "reasons"),
+    [
+        ("сервисы на FastAPI и PostgreSQL", []),  # in the resume: evidence
+        ("", ["thin_evidence"]),  # none given
+        ("built the billing platform at Google", ["thin_evidence"]),  # not in the resume: invented
+    ],
+)
+def test_the_openai_engine_gets_the_same_review_through_the_real_protocol(
+    aws: AwsStack, evidence: str, reasons: list[str]
+) -> None:
+    from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415 - openai is heavy
+
+    with FakeOpenAI(_evidence_replier(evidence)) as fake:
+        services = build_services(aws.settings())
+        services._engine = OpenAiEngine(
+            openai.OpenAI(api_key="sk-test-key", base_url=fake.base_url, timeout=5, max_retries=0),
+            model="fake-model-1",
+        )
+        request = RankResumesRequest.model_validate(
+            {
+                "webhook_url": HOOK,
+                "vacancy_text": VACANCY,
+                "resumes": [{"filename": "a.txt", "content": RESUME}],
+            }
+        )
+        outcome = TASKS[TaskName.RANK_RESUMES](request, str(uuid.uuid4()), services)
+    (result,) = outcome.result["results"]
+    assert result["score"] == 80 and outcome.engine == "openai"
+    assert result["review"] == {"required": bool(reasons), "reasons": reasons}
