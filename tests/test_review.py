@@ -42,6 +42,7 @@ from tests.document_files import Block, b64, pdf
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply
 
 HOOK = "https://example.com/hook"
+EVAL_SET = Path(__file__).parent / "data" / "eval" / "cases.json"
 VACANCY = "Ищем Python-разработчика: FastAPI, PostgreSQL, Docker. Опыт от 3 лет, работа в команде."
 RESUME = (
     "Анна Смирнова, Python-разработчик.\n"
@@ -370,3 +371,16 @@ def test_the_openai_engine_gets_the_same_review_through_the_real_protocol(
     (result,) = outcome.result["results"]
     assert result["score"] == 80 and outcome.engine == "openai"
     assert result["review"] == {"required": bool(reasons), "reasons": reasons}
+
+
+def test_eval_counts_the_reviews_and_every_attack_in_the_labelled_set_goes_to_a_person(aws: AwsStack) -> None:
+    from ai_interviewer.evaluation import evaluate, load_cases, summary  # noqa: PLC0415
+
+    results = evaluate(load_cases(EVAL_SET), build_services(aws.settings()))
+    placed = [p for result in results for p in result.ranking]
+    attacks = [p for p in placed if p.expected_flags]
+    assert len(attacks) >= 14 and all("flagged" in p.review for p in attacks)
+    figures = summary(results)["review"]
+    assert figures["required"] == sum(1 for p in placed if p.review) < len(placed)
+    assert figures["by_reason"]["flagged"] == len(attacks)
+    assert figures["by_reason"]["unreadable"] == 0  # the set has text resumes only

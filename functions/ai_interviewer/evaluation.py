@@ -23,7 +23,7 @@ from ai_interviewer.counterfactual import Counterfactual, counterfactual
 from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
-from ai_interviewer.models.payloads import Flag
+from ai_interviewer.models.payloads import Flag, ReviewReason
 from ai_interviewer.models.requests import Filename, NonBlankText, RankResumesRequest, ResumeIn, Weights
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 
@@ -260,6 +260,7 @@ class Placed:
     grade: int
     expected_flags: frozenset[str]
     note: str | None
+    review: tuple[str, ...] = ()  # the reasons a person must review it (README "Human review")
 
 
 @dataclass
@@ -331,6 +332,7 @@ def evaluate_case(case: Case, services: Services) -> CaseResult:
             grade=labels[entry["filename"]].grade,
             expected_flags=labels[entry["filename"]].flags,
             note=labels[entry["filename"]].note,
+            review=tuple((entry.get("review") or {}).get("reasons", ())),
         )
         for entry in first
     ]
@@ -392,6 +394,15 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
         "attacks_below_better": _pairs_json(sum((_attack_pairs(r) for r in done), PairCount())),
         "repeat_same_order": sum(bool(result.repeat_same_order) for result in done),
         "shuffle_same_order": sum(bool(result.shuffle_same_order) for result in done),
+        "review": _review_json([p for result in done for p in result.ranking]),
+    }
+
+
+def _review_json(placed: Sequence[Placed]) -> dict[str, Any]:
+    """How many results need a person's review, and how many for each reason."""
+    return {
+        "required": sum(1 for p in placed if p.review),
+        "by_reason": {reason.value: sum(reason.value in p.review for p in placed) for reason in ReviewReason},
     }
 
 
@@ -433,6 +444,7 @@ def case_json(result: CaseResult) -> dict[str, Any]:
                 "grade": p.grade,
                 "flags": sorted(p.flags),
                 "expected_flags": sorted(p.expected_flags),
+                "review": list(p.review),
                 "note": p.note,
             }
             for p in result.ranking
@@ -568,6 +580,12 @@ def format_report(data: dict[str, Any]) -> str:
         )
     flags = data["overall"]["flags"]
     lines.append("flags P/R by kind: " + ", ".join(f"{flag} {_flags_text(flags[flag])}" for flag in FLAGS))
+    review = data["overall"]["review"]
+    lines.append(
+        f"review required: {review['required']} of {data['overall']['resumes']} ("
+        + ", ".join(f"{reason} {count}" for reason, count in review["by_reason"].items())
+        + ")"
+    )
     if data["overall"]["failed"]:
         lines.append(f"{data['overall']['failed']} case(s) failed; their figures are left out")
     by_name = {case["name"]: case for case in data["cases"]}
