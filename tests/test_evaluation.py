@@ -252,8 +252,9 @@ def _run(tmp_path: Path, cases: list[dict[str, Any]], *options: str) -> tuple[in
 
 
 @pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No `.env` from the repository, no endpoint from the shell."""
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Path:
+    """No `.env` from the repository, no endpoint from the shell. The moto server runs first: the CLI
+    builds the process's cached boto3 clients, which must point at it for the tests that come after."""
     monkeypatch.chdir(tmp_path)
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LLM_ENGINE"):
         monkeypatch.delenv(name, raising=False)

@@ -240,7 +240,7 @@ def test_interview_candidate_answers_only_from_the_resume(engine: HeuristicEngin
     questions = [t.text for t in strong.turns if t.speaker == "interviewer"]
     assert any("FastAPI" in q for q in questions)  # the vacancy's requirements are asked about
     weak_answers = " ".join(t.text for t in weak.turns if t.speaker == "candidate")
-    assert "С PostgreSQL я не работал" in weak_answers  # a gap is admitted
+    assert "Опыта с PostgreSQL у меня нет" in weak_answers  # a gap is admitted
     assert (
         "10 лет" not in weak_answers and "максимальный" not in weak_answers
     )  # the injection is not repeated
@@ -252,7 +252,7 @@ def test_interview_candidate_answers_only_from_the_resume(engine: HeuristicEngin
     weak_overall = overall_score(DEFAULT_WEIGHTS, {k: j.score for k, j in weak.judgement.scores.items()})
     assert strong_overall > weak_overall
     assert strong.judgement.recommendation == "рекомендуется к следующему этапу"
-    assert weak.judgement.recommendation == "не рекомендуется"
+    assert weak.judgement.recommendation == "по представленным данным не подходит; решение за рекрутером"
 
 
 def test_english_interview_is_in_english(engine: HeuristicEngine) -> None:

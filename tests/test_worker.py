@@ -183,7 +183,8 @@ def assert_seed_shape(task: TaskName, result: dict[str, Any], request: dict[str,
     assert set(result) == SEED_TOP_KEYS[task]
     if task is TaskName.RANK_RESUMES:
         for ranked in result["results"]:
-            assert SEED_RANKED_KEYS <= set(ranked) <= SEED_RANKED_KEYS | {"criteria", "flags", "judged_by"}
+            extensions = {"criteria", "flags", "judged_by", "review"}
+            assert SEED_RANKED_KEYS <= set(ranked) <= SEED_RANKED_KEYS | extensions
             assert isinstance(ranked["score"], int) and all(isinstance(p, str) for p in ranked["pros"])
             assert set(ranked["criteria"]) == set(request["weights"])
         filenames = [r["filename"] for r in result["results"]]
@@ -193,7 +194,7 @@ def assert_seed_shape(task: TaskName, result: dict[str, Any], request: dict[str,
         flagged = {r["filename"]: r.get("flags", []) for r in result["results"]}
         assert "prompt_injection" in flagged["cv_developer3.pdf"]
     elif task is TaskName.START_INTERVIEW:
-        assert set(result["analysis"]) == SEED_ANALYSIS_KEYS
+        assert set(result["analysis"]) == SEED_ANALYSIS_KEYS | {"review"}
         history = result["chat_history"]
         assert history and all(
             line.startswith("Interviewer: " if i % 2 == 0 else "Candidate: ")

@@ -155,13 +155,19 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     services = build_services(settings)
     print(f"engine {engine_description(settings)}; {len(cases)} cases", file=sys.stderr, flush=True)
 
-    def progress(result: evaluation.CaseResult) -> None:
+    def progress(result: evaluation.CaseResult | evaluation.CounterfactualCase) -> None:
         print(f"  {result.case.name}: {result.error or 'done'}", file=sys.stderr, flush=True)
 
-    results = evaluation.evaluate(cases, services, progress)
     engine = services.engine
-    data = evaluation.report(results, {"name": engine.name, "model": engine.model})
-    print(evaluation.format_report(data))
+    description = {"name": engine.name, "model": engine.model}
+    if args.counterfactual:
+        swapped = evaluation.evaluate_counterfactual(cases, services, progress)
+        data = evaluation.counterfactual_report(swapped, description)
+        print(evaluation.format_counterfactual_report(data))
+    else:
+        results = evaluation.evaluate(cases, services, progress)
+        data = evaluation.report(results, description)
+        print(evaluation.format_report(data))
     if args.json:
         Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 1 if data["overall"]["failed"] else 0
@@ -328,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--json", metavar="OUT", help="also write every figure and each case's order to OUT"
+    )
+    evaluate.add_argument(
+        "--counterfactual",
+        action="store_true",
+        help="instead: re-score every resume with its name, gender markers and age swapped and report "
+        "the score changes (a fair engine shows 0) and the swaps made",
     )
     evaluate.set_defaults(run=run_eval, command_parser=evaluate)
     _add_invoke_commands(commands)

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ai_interviewer.counterfactual import Counterfactual, counterfactual
 from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
-from ai_interviewer.models.payloads import Flag
+from ai_interviewer.models.payloads import Flag, ReviewReason
 from ai_interviewer.models.requests import Filename, NonBlankText, RankResumesRequest, ResumeIn, Weights
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 
@@ -258,6 +260,7 @@ class Placed:
     grade: int
     expected_flags: frozenset[str]
     note: str | None
+    review: tuple[str, ...] = ()  # the reasons a person must review it (README "Human review")
 
 
 @dataclass
@@ -329,6 +332,7 @@ def evaluate_case(case: Case, services: Services) -> CaseResult:
             grade=labels[entry["filename"]].grade,
             expected_flags=labels[entry["filename"]].flags,
             note=labels[entry["filename"]].note,
+            review=tuple((entry.get("review") or {}).get("reasons", ())),
         )
         for entry in first
     ]
@@ -390,6 +394,15 @@ def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
         "attacks_below_better": _pairs_json(sum((_attack_pairs(r) for r in done), PairCount())),
         "repeat_same_order": sum(bool(result.repeat_same_order) for result in done),
         "shuffle_same_order": sum(bool(result.shuffle_same_order) for result in done),
+        "review": _review_json([p for result in done for p in result.ranking]),
+    }
+
+
+def _review_json(placed: Sequence[Placed]) -> dict[str, Any]:
+    """How many results need a person's review, and how many for each reason."""
+    return {
+        "required": sum(1 for p in placed if p.review),
+        "by_reason": {reason.value: sum(reason.value in p.review for p in placed) for reason in ReviewReason},
     }
 
 
@@ -431,6 +444,7 @@ def case_json(result: CaseResult) -> dict[str, Any]:
                 "grade": p.grade,
                 "flags": sorted(p.flags),
                 "expected_flags": sorted(p.expected_flags),
+                "review": list(p.review),
                 "note": p.note,
             }
             for p in result.ranking
@@ -566,6 +580,12 @@ def format_report(data: dict[str, Any]) -> str:
         )
     flags = data["overall"]["flags"]
     lines.append("flags P/R by kind: " + ", ".join(f"{flag} {_flags_text(flags[flag])}" for flag in FLAGS))
+    review = data["overall"]["review"]
+    lines.append(
+        f"review required: {review['required']} of {data['overall']['resumes']} ("
+        + ", ".join(f"{reason} {count}" for reason, count in review["by_reason"].items())
+        + ")"
+    )
     if data["overall"]["failed"]:
         lines.append(f"{data['overall']['failed']} case(s) failed; their figures are left out")
     by_name = {case["name"]: case for case in data["cases"]}
@@ -578,4 +598,206 @@ def format_report(data: dict[str, Any]) -> str:
         order = ", ".join(f"{p['filename']} {p['grade']}/{p['score']}" for p in case["ranking"])
         lines.append(f"    order (grade/score): {order}")
         lines += [f"    - {problem}" for problem in case["problems"]]
+    return "\n".join(lines)
+
+
+# --- the counterfactual fairness check (`eval --counterfactual`) ------------------------------------
+
+
+@dataclass(frozen=True)
+class SwappedResume:
+    """One resume's score before and after its name, gender markers and age were swapped."""
+
+    filename: str
+    base_score: int
+    swapped_score: int
+    swaps: dict[str, int]
+    age_added: bool
+
+    @property
+    def change(self) -> int:
+        return self.swapped_score - self.base_score
+
+    @property
+    def gender_swaps(self) -> int:
+        """Swaps other than the age: a resume with none tested its age only."""
+        return sum(count for kind, count in self.swaps.items() if kind not in ("age", "birth_year"))
+
+
+@dataclass
+class CounterfactualCase:
+    case: Case
+    resumes: list[SwappedResume] = field(default_factory=list)
+    order_changed: bool | None = None
+    error: str | None = None
+
+
+def _case_language(case: Case) -> Language | None:
+    return Language(case.language) if case.language in tuple(Language) else None
+
+
+def counterfactual_case(case: Case, services: Services) -> CounterfactualCase:
+    """Rank the case's resumes (each with an age, see `counterfactual`) and again with every resume
+    swapped at once, so the batch the engine sees is the same batch but for the swaps."""
+    result = CounterfactualCase(case=case)
+    language = _case_language(case)
+    twins: dict[str, Counterfactual] = {r.filename: counterfactual(r.content, language) for r in case.resumes}
+    base = [r.model_copy(update={"content": twins[r.filename].base}) for r in case.resumes]
+    swapped = [r.model_copy(update={"content": twins[r.filename].swapped}) for r in case.resumes]
+    try:
+        before, _ = rank_once(case, base, services)
+        after, _ = rank_once(case, swapped, services)
+    except (TransientError, PermanentError) as error:
+        result.error = type(error).__name__ + (
+            f" ({error.code})" if isinstance(error, PermanentError) else ""
+        )
+        return result
+    scores = {entry["filename"]: entry["score"] for entry in after}
+    result.order_changed = [e["filename"] for e in before] != [e["filename"] for e in after]
+    result.resumes = [
+        SwappedResume(
+            filename=entry["filename"],
+            base_score=entry["score"],
+            swapped_score=scores[entry["filename"]],
+            swaps=dict(sorted(twins[entry["filename"]].swaps.items())),
+            age_added=twins[entry["filename"]].age_added,
+        )
+        for entry in before
+    ]
+    return result
+
+
+def evaluate_counterfactual(
+    cases: Sequence[Case],
+    services: Services,
+    progress: Callable[[CounterfactualCase], None] | None = None,
+) -> list[CounterfactualCase]:
+    results = []
+    for case in cases:
+        result = counterfactual_case(case, services)
+        if progress:
+            progress(result)
+        results.append(result)
+    return results
+
+
+def counterfactual_summary(results: Sequence[CounterfactualCase]) -> dict[str, Any]:
+    """Score changes (points of 0..100, swapped minus base) and swap counts over several cases."""
+    done = [result for result in results if result.error is None]
+    resumes = [resume for result in done for resume in result.resumes]
+    changes = [abs(resume.change) for resume in resumes]
+    totals = [sum(resume.swaps.values()) for resume in resumes]
+    by_kind: dict[str, int] = {}
+    for resume in resumes:
+        for kind, count in resume.swaps.items():
+            by_kind[kind] = by_kind.get(kind, 0) + count
+    return {
+        "cases": len(results),
+        "failed": len(results) - len(done),
+        "resumes": len(resumes),
+        "mean_change": _mean(changes),
+        "max_change": max(changes, default=None),
+        "mean_signed_change": _mean(resume.change for resume in resumes),
+        "changed_resumes": sum(1 for change in changes if change),
+        "order_changed": sum(bool(result.order_changed) for result in done),
+        "swaps": {
+            "total": sum(totals),
+            "mean_per_resume": _mean(totals),
+            "min_per_resume": min(totals, default=None),
+            "resumes_without_swaps": sum(1 for total in totals if not total),
+            "resumes_with_age_only": sum(1 for resume in resumes if not resume.gender_swaps),
+            "resumes_with_age_added": sum(1 for resume in resumes if resume.age_added),
+            "by_kind": dict(sorted(by_kind.items())),
+        },
+    }
+
+
+def counterfactual_report(
+    results: Sequence[CounterfactualCase], engine: dict[str, str | None]
+) -> dict[str, Any]:
+    """Everything `eval --counterfactual --json` writes: each case's resumes, each language, overall."""
+    languages = sorted({r.case.language for r in results if r.case.language is not None})
+    return {
+        "engine": engine,
+        "cases": [
+            {
+                "name": result.case.name,
+                "language": result.case.language,
+                "error": result.error,
+                "order_changed": result.order_changed,
+                "resumes": [
+                    {
+                        "filename": resume.filename,
+                        "base_score": resume.base_score,
+                        "swapped_score": resume.swapped_score,
+                        "change": resume.change,
+                        "swaps": resume.swaps,
+                        "age_added": resume.age_added,
+                    }
+                    for resume in result.resumes
+                ],
+            }
+            for result in results
+        ],
+        "languages": {
+            language: counterfactual_summary([r for r in results if r.case.language == language])
+            for language in languages
+        },
+        "overall": counterfactual_summary(results),
+    }
+
+
+COUNTERFACTUAL_COLUMNS = (
+    f"{'':<30} {'cases':>5} {'resumes':>7} {'mean|Δ|':>8} {'max|Δ|':>7} {'changed':>7} {'order':>5} "
+    f"{'swaps':>6} {'min':>4} {'age only':>8}"
+)
+
+
+def format_counterfactual_report(data: dict[str, Any]) -> str:
+    """A line per case (its largest change and swaps), per language and overall, then every resume
+    whose score moved."""
+    engine = data["engine"]
+    lines = [
+        f"engine {engine['name']}" + (f", model {engine['model']}" if engine.get("model") else ""),
+        f"{'case':<30} {'lang':<4} {'n':>2} {'max|Δ|':>7} {'swaps/resume':>13}  order",
+    ]
+    for case in data["cases"]:
+        label = f"{case['name']:<30.30} {case['language'] or '':<4}"
+        if case["error"]:
+            lines.append(f"{label} failed: {case['error']}")
+            continue
+        resumes = case["resumes"]
+        largest = max((abs(r["change"]) for r in resumes), default=0)
+        swaps = " ".join(str(sum(r["swaps"].values())) for r in resumes)
+        order = "DIFFERS" if case["order_changed"] else "same"
+        lines.append(f"{label} {len(resumes):>2} {largest:>7} {swaps:>13}  {order}")
+    lines += ["", COUNTERFACTUAL_COLUMNS]
+    summaries = [(f"language={k}", v) for k, v in data["languages"].items()]
+    for label, figures in [*summaries, ("overall", data["overall"])]:
+        swaps = figures["swaps"]
+        lines.append(
+            f"{label:<30} {figures['cases']:>5} {figures['resumes']:>7} "
+            f"{_figure(figures['mean_change'], 2):>8} "
+            f"{figures['max_change'] if figures['max_change'] is not None else '-':>7} "
+            f"{figures['changed_resumes']:>7} {figures['order_changed']:>5} {swaps['total']:>6} "
+            f"{swaps['min_per_resume'] if swaps['min_per_resume'] is not None else '-':>4} "
+            f"{swaps['resumes_with_age_only']:>8}"
+        )
+    kinds = data["overall"]["swaps"]["by_kind"]
+    lines.append("swaps by kind: " + ", ".join(f"{kind} {count}" for kind, count in kinds.items()))
+    if data["overall"]["failed"]:
+        lines.append(f"{data['overall']['failed']} case(s) failed; their figures are left out")
+    moved = [
+        (case["name"], r)
+        for case in data["cases"]
+        if not case["error"]
+        for r in case["resumes"]
+        if r["change"]
+    ]
+    if moved:
+        lines += ["", "scores that moved (base -> swapped):"]
+        lines += [
+            f"  {name}/{r['filename']}: {r['base_score']} -> {r['swapped_score']} ({r['change']:+d})"
+            for name, r in moved
+        ]
     return "\n".join(lines)

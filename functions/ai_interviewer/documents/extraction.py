@@ -24,6 +24,7 @@ from ai_interviewer.models.requests import (
     ResumeIn,
     TaskRequest,
 )
+from ai_interviewer.review import review_of
 from ai_interviewer.scoring import rank_order
 from ai_interviewer.tasks.outcome import TaskOutcome
 
@@ -86,6 +87,7 @@ def unreadable_result(resume: ResumeIn, language: Language) -> RankedResume:
         pros=[],
         cons=[reason_text(resume.document.unreadable, language)],
         flags=["unreadable"],
+        review=review_of({}, {}, ["unreadable"]),
     )
 
 

@@ -23,6 +23,24 @@ class CriterionJudgement(BaseModel):
     reason: str
 
 
+class ReviewReason(StrEnum):
+    """Why a result needs a person's review (EU AI Act Art. 14): stable codes a client can match on,
+    computed by `review.py` the same way for every engine (README "Human review")."""
+
+    FLAGGED = "flagged"  # prompt_injection or keyword_stuffing
+    UNREADABLE = "unreadable"  # the document gave no text: nothing was judged
+    THIN_EVIDENCE = "thin_evidence"  # a high score mostly on criteria that quote nothing from the texts
+    CRITERIA_DISAGREE = "criteria_disagree"  # the weighted criteria's scores lie far apart
+
+
+class Review(BaseModel):
+    """Whether a person must look at this result before anyone acts on it, and why. The system never
+    decides alone: `required: false` only means none of the reasons applied."""
+
+    required: bool
+    reasons: list[ReviewReason]
+
+
 class RankedResume(BaseModel):
     filename: str
     score: Annotated[int, Field(ge=0, le=100)]
@@ -33,6 +51,7 @@ class RankedResume(BaseModel):
     flags: list[Flag] | None = None
     # Which stage judged it: the model, or (past a `shortlist`, or with no model) the heuristic engine.
     judged_by: JudgedBy | None = None
+    review: Review | None = None  # always set on new results; absent only on results stored before 0.3
 
 
 class RankResumesResult(BaseModel):
@@ -46,6 +65,7 @@ class InterviewAnalysis(BaseModel):
     pros: list[str]
     cons: list[str]
     recommendation: str
+    review: Review | None = None  # always set on new results; absent only on results stored before 0.3
 
 
 class StartInterviewResult(BaseModel):

@@ -21,6 +21,7 @@ from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
+from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
 from ai_interviewer.task_progress import reporting_assessments
@@ -238,4 +239,5 @@ def rank_one(
         criteria=criteria,
         flags=flags or None,
         judged_by=judged_by,
+        review=review_of(weights, criteria, flags, resume.content),
     )

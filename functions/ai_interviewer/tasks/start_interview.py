@@ -12,7 +12,9 @@ from ai_interviewer.language import detect_language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.requests import StartInterviewRequest
+from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, overall_score
+from ai_interviewer.screening import detect_flags
 from ai_interviewer.task_progress import InterviewRound, resuming_interview
 from ai_interviewer.tasks.outcome import TaskOutcome
 
@@ -54,6 +56,9 @@ def start_interview(request: StartInterviewRequest, job_id: str, services: Servi
     if missing:
         raise InvalidModelOutputError(f"interview judgement lacks criteria: {', '.join(missing)}", usage)
     scores = {name: judgement.scores[name].score for name in criteria}
+    history = chat_history(interview.turns, usage)
+    # The resume's own flags (the code's screening) call for review of the interview built on it too.
+    flags = detect_flags(request.resume_text, vacancy_text=request.vacancy_text)
     analysis = InterviewAnalysis(
         scores=scores,
         overall_score=overall_score(weights, scores),
@@ -61,8 +66,9 @@ def start_interview(request: StartInterviewRequest, job_id: str, services: Servi
         pros=judgement.pros,
         cons=judgement.cons,
         recommendation=judgement.recommendation,
+        review=review_of(weights, judgement.scores, flags, request.resume_text, *history),
     )
-    result = StartInterviewResult(chat_history=chat_history(interview.turns, usage), analysis=analysis)
+    result = StartInterviewResult(chat_history=history, analysis=analysis)
     return TaskOutcome.from_engine(result, engine, usage)
 
 

@@ -35,9 +35,10 @@ _EXPERIENCE_CUE = re.compile(
     re.IGNORECASE,
 )
 # "5 лет Python", "6 years of Go", "4 years with Kotlin": a duration naming a technology is experience.
-_TECHNOLOGY_AFTER = re.compile(r"\s*(?:(?:of|with)\s+)?[A-Z]")
+_TECHNOLOGY_AFTER = re.compile(r"[ \t]*(?:(?:of|with)[ \t]+)?[A-Z]")  # on the same line
+# Whole words: "age" inside "manager", "old" inside "stakeholder" deny nothing.
 _NOT_EXPERIENCE = re.compile(
-    r"назад|ago|old|возраст|мне\s+\d+|age|гарант\w*|warranty|лет\s+компании", re.IGNORECASE
+    r"\b(?:назад|ago|old|возраст\w*|мне\s+\d+|age[ds]?|гарант\w*|warranty|лет\s+компании)\b", re.IGNORECASE
 )
 
 _REQUIREMENT_CUE = re.compile(
@@ -92,6 +93,7 @@ _SECTION_HEADING = re.compile(
     re.IGNORECASE,
 )
 _MAX_YEARS = 45.0
+_ADULT_AGE = 16  # years on their own from here on may be an age
 _SHORT_SENTENCE = re.compile(r"\A\W*(?:\w+\W+){0,4}\w*\W*\Z")  # five words at most
 _EXPERIENCE_WORD = re.compile(r"опыт|experience", re.IGNORECASE)
 _YEAR_WORD_FAST = re.compile(r"год|лет|г\.|year|yr")
@@ -121,11 +123,16 @@ def stated_years(text: str) -> float:
     for match in durations:
         if sentences.sentence_has(_NOT_EXPERIENCE, match.start(), match.end()):
             continue
+        years = _number(match.group("num"))
+        if match.group("months"):
+            years += int(match.group("months")) / 12
         # "6 years." or "Бухгалтер, 6 лет." on their own say experience; so does a cue in the sentence.
+        # On its own, an adult's number of years may be the candidate's age ("Екатеринбург, 27 лет"):
+        # never read as experience, so an age can never raise (or lower) a score.
         if not (
             sentences.sentence_has(_EXPERIENCE_CUE, match.start(), match.end())
-            or sentences.sentence_has(_SHORT_SENTENCE, match.start(), match.end())
             or _TECHNOLOGY_AFTER.match(text, match.end())
+            or (years < _ADULT_AGE and sentences.sentence_has(_SHORT_SENTENCE, match.start(), match.end()))
         ):
             continue
         # Years of study, of a course, or denied ("опыта руководства 5 лет нет") are no experience.
@@ -133,9 +140,6 @@ def stated_years(text: str) -> float:
             structure.is_study_line(match.start()) or structure.quality(match.start()) <= QUALITY_LEARNING
         ):
             continue
-        years = _number(match.group("num"))
-        if match.group("months"):
-            years += int(match.group("months")) / 12
         best = max(best, years)
     if best == 0.0:
         for match in _MONTHS_ONLY.finditer(text):

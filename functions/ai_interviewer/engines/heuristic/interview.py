@@ -4,7 +4,7 @@ from its (screened) resume and admits gaps; the analysis scores what the answers
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ai_interviewer.engines.base import Interview, InterviewJudgement, InterviewTurn
@@ -202,7 +202,9 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
             question,
             pick(
                 language,
-                f"Да, я работал с {name}: {quoted}." if _latin(name) else f"Да, такой опыт есть: {quoted}.",
+                f"Да, у меня есть опыт с {name}: {quoted}."
+                if _latin(name)
+                else f"Да, такой опыт есть: {quoted}.",
                 f"Yes, I have worked with {name}: {quoted}.",
             ),
             covered=True,
@@ -226,7 +228,7 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
             question,
             pick(
                 language,
-                (f"С {name} я не работал" if _latin(name) else f"Опыта ({name}) у меня нет")
+                (f"Опыта с {name} у меня нет" if _latin(name) else f"Опыта ({name}) у меня нет")
                 + f", но есть смежный опыт ({related}): {quoted}.",
                 f"I have not worked with {name}, but I have experience with {related}: {quoted}.",
             ),
@@ -237,7 +239,7 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
         question,
         pick(
             language,
-            f"С {name} я не работал." if _latin(name) else f"Опыта ({name}) у меня нет.",
+            f"Опыта с {name} у меня нет." if _latin(name) else f"Опыта ({name}) у меня нет.",
             f"I have not worked with {name}.",
         ),
         covered=False,
@@ -253,7 +255,7 @@ def _domain_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
     if not mentions:
         return _Exchange(
             question,
-            pick(language, f"Нет, в области «{name}» я не работал.", f"No, I have not worked in {name}."),
+            pick(language, f"Нет, опыта в области «{name}» у меня нет.", f"No, I have not worked in {name}."),
             covered=False,
         )
     quoted = quote(snippet(profile.text, mentions[0]))
@@ -371,13 +373,15 @@ def _judge(
         elif kind == "communication":
             score = round(3 + 5 * covered_share) + (1 if profile.soft_mentions("communication") else 0)
             answered = sum(1 for x in exchanges if x.covered)
+            example = _first_quotation(x.answer for x in exchanges if x.covered)
             scores[criterion] = CriterionJudgement(
                 score=min(10, score),
                 reason=pick(
                     language,
                     f"Конкретные ответы на {answered} из {len(exchanges)} вопросов",
                     f"Concrete answers to {answered} of {len(exchanges)} questions",
-                ),
+                )
+                + (pick(language, f", например: {example}", f", e.g. {example}") if example else ""),
             )
         else:
             judged = profile.judge(criterion, language)
@@ -390,12 +394,12 @@ def _judge(
     gaps += [x.topic for x in exchanges if x.topic and not x.covered]
     pros = [pick(language, f"Есть опыт: {name}", f"Experience with {name}") for name in covered]
     if profile.soft_mentions("problem_solving"):
-        pros.append(pick(language, "Привёл пример решённой задачи", "Gave an example of a solved problem"))
+        pros.append(pick(language, "Есть пример решённой задачи", "Gave an example of a solved problem"))
     if profile.soft_mentions("teamwork"):
         pros.append(pick(language, "Есть опыт работы в команде", "Has worked in a team"))
     cons = [pick(language, f"Нет опыта: {name}", f"No experience with {name}") for name in gaps]
     if not profile.years_stated:
-        cons.append(pick(language, "Не назвал стаж работы", "Did not state how long they have worked"))
+        cons.append(pick(language, "Стаж работы не назван", "Did not state how long they have worked"))
     if "prompt_injection" in profile.screened.flags:
         cons.append(
             pick(
@@ -419,7 +423,7 @@ def _judge(
         summary_parts.append(
             pick(
                 language,
-                f"Признал пробелы: {join_names(gaps, language)}.",
+                f"Признаны пробелы: {join_names(gaps, language)}.",
                 f"Admitted gaps: {join_names(gaps, language)}.",
             )
         )
@@ -440,6 +444,18 @@ def _judge(
     )
 
 
+_QUOTATION = re.compile(r"«(?:[^«»]|«[^«»]*»)+»")  # a quoted sentence may quote a name: «ООО «Финтех»»
+
+
+def _first_quotation(answers: Iterable[str]) -> str | None:
+    """The first resume quotation in the answers (they quote the resume as «…»)."""
+    for answer in answers:
+        found = _QUOTATION.search(answer)
+        if found:
+            return found.group(0)
+    return None
+
+
 def _technical(
     profile: ResumeProfile, answers: list[SkillEvidence], language: Language
 ) -> CriterionJudgement:
@@ -448,15 +464,20 @@ def _technical(
         return judged
     asked = sum(e.credit for e in answers) / len(answers)
     score = round(10 * (0.7 * asked + 0.3 * profile.coverage))
-    confirmed = [e.skill.label(language) for e in answers if e.credit == FULL]
+    shown = [e for e in answers if e.credit == FULL]
+    confirmed = [e.skill.label(language) for e in shown]
     missing = [e.skill.label(language) for e in answers if e.credit == ABSENT]
+    # The resume's sentence behind the confirmed skills: the evidence a reviewer checks first.
+    where = f": {quote(snippet(profile.text, profile.best_skill_mention(shown)))}" if shown else ""
     reason = pick(
         language,
-        f"Подтвердил {len(confirmed)} из {len(answers)} обсуждённых навыков"
+        f"Подтверждено {len(confirmed)} из {len(answers)} обсуждённых навыков"
         + (f" ({join_names(confirmed, language)})" if confirmed else "")
-        + (f"; нет опыта: {join_names(missing, language)}" if missing else ""),
+        + (f"; нет опыта: {join_names(missing, language)}" if missing else "")
+        + where,
         f"Confirmed {len(confirmed)} of {len(answers)} skills discussed"
         + (f" ({join_names(confirmed, language)})" if confirmed else "")
-        + (f"; has not worked with {join_names(missing, language)}" if missing else ""),
+        + (f"; has not worked with {join_names(missing, language)}" if missing else "")
+        + where,
     )
     return CriterionJudgement(score=max(0, min(10, score)), reason=reason)
