@@ -365,3 +365,20 @@ def test_record_shape_is_stable_for_the_same_job_and_request() -> None:
     assert build_record(Job.model_validate_json(base.model_dump_json()), dict(request)).encode() == first
     changed = build_record(base.model_copy(update={"result": {"tags": "Python"}}), request).encode()
     assert changed != first
+
+
+def test_the_openapi_document_describes_the_route_and_a_real_record_conforms(aws: AwsStack) -> None:
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    services = services_with(aws)
+    document = json.loads(call(services, load_event("openapi")).text)
+    operation = document["paths"]["/api/v1/jobs/{job_id}/audit"]["get"]
+    assert set(operation["responses"]) >= {"200", "401", "404"} and operation["security"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/AuditRecord"}
+
+    job_id = accept(services, TaskName.RANK_RESUMES)
+    run_queued(aws, TaskName.RANK_RESUMES, services)
+    record = json.loads(get_audit(services, job_id).text)
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    assert not list(validator.iter_errors(record))
