@@ -382,3 +382,36 @@ def test_the_openapi_document_describes_the_route_and_a_real_record_conforms(aws
     record = json.loads(get_audit(services, job_id).text)
     validator = Draft202012Validator({**schema, "components": document["components"]})
     assert not list(validator.iter_errors(record))
+
+
+def test_a_document_is_digested_as_the_worker_decodes_it_and_bad_base64_as_the_string() -> None:
+    from ai_interviewer.audit import build_record  # noqa: PLC0415
+
+    data = "Резюме: Python, FastAPI. ".encode() * 20
+    encoded = base64.encodebytes(data).decode()  # MIME style, a line break every 76 characters
+    assert "\n" in encoded.strip()
+    failed = Job(
+        job_id="j-2",
+        task=TaskName.RANK_RESUMES,
+        status=JobStatus.FAILED,
+        webhook_url="https://example.com/hook",
+        request_sha256="0" * 64,
+        expires_at=0,
+    )
+    request = {
+        "webhook_url": "https://example.com/hook",
+        "vacancy_text": "Python",
+        "resumes": [
+            {"filename": "a.txt", "content_base64": encoded},
+            {"filename": "b.txt", "content_base64": "not base64!"},
+        ],
+    }
+    digests = {entry.field: entry for entry in build_record(failed, request).inputs or []}
+    assert (digests["resumes[0].content_base64"].kind, digests["resumes[0].content_base64"].sha256) == (
+        "document",
+        sha256(data),
+    )
+    assert (digests["resumes[1].content_base64"].kind, digests["resumes[1].content_base64"].sha256) == (
+        "text",
+        sha256(b"not base64!"),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ VACANCY = "Ищем Python-разработчика: FastAPI, PostgreSQL, Docker
 def test_the_local_stack_records_each_job_with_document_digests_and_serves_it(tmp_path: Path) -> None:
     pdf_bytes = simple_pdf("Иванов Иван, Python, FastAPI, PostgreSQL, Docker, 6 лет опыта")
     docx_bytes = docx(w_paragraph(VACANCY))
-    ranking = {
+    ranking: dict[str, Any] = {
         "vacancy_text": VACANCY,
         "resumes": [
             {"filename": "ivanov_ivan_cv.pdf", "content_base64": b64(pdf_bytes)},
@@ -28,10 +29,12 @@ def test_the_local_stack_records_each_job_with_document_digests_and_serves_it(tm
         ],
         "weights": {"technical_skills": 5, "experience": 3},
     }
-    stored = {"vacancy_file": {"filename": "backend_vacancy.docx", "content_base64": b64(docx_bytes)}}
+    stored: dict[str, Any] = {
+        "vacancy_file": {"filename": "backend_vacancy.docx", "content_base64": b64(docx_bytes)}
+    }
     with webhook_sink() as sink, local_stack(tmp_path) as stack:
         api = f"{stack.url}/api/v1"
-        jobs = {}
+        jobs: dict[str, tuple[str, dict[str, Any]]] = {}
         for route, body in (("rank-resumes", ranking), ("add-vacancy-with-candidates", stored)):
             request = {"webhook_url": f"{sink.url}/{route}", **body}
             if route == "add-vacancy-with-candidates":
@@ -45,7 +48,7 @@ def test_the_local_stack_records_each_job_with_document_digests_and_serves_it(tm
 
         hooks = {hook.path: json.loads(hook.body) for hook in sink.collect(2)}
         assert all(hook["status"] == "succeeded" for hook in hooks.values()), hooks
-        records = {}
+        records: dict[str, dict[str, Any]] = {}
         for route, (job_id, request) in jobs.items():
             status, headers, record = call(f"{api}/jobs/{job_id}/audit", SECRET_TOKEN)
             assert status == 200 and headers["Content-Type"] == "application/json"

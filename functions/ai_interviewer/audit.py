@@ -16,8 +16,6 @@ because the record exists is done when the stored bytes hash the same.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from datetime import datetime
@@ -27,6 +25,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
 from ai_interviewer import aws
+from ai_interviewer.documents.formats import DocumentFormatError, decode_base64
 from ai_interviewer.errors import ApiError, TransientError
 from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import LastCause
@@ -258,8 +257,8 @@ def _digest_request(request: dict[str, Any]) -> tuple[list[InputDigest], dict[st
 def _digest_string(path: str, name: str, value: str) -> InputDigest:
     if name.endswith(DOCUMENT_SUFFIX):
         try:
-            data = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
+            data = decode_base64(value)  # as the api and the worker read it
+        except DocumentFormatError:
             pass  # not valid base64 (the job failed on it): the string itself is digested
         else:
             return InputDigest(field=path, kind="document", sha256=_sha256(data), bytes=len(data))
