@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from ai_interviewer.wiring import Services
 
-logger = Logger()
+logger = Logger(child=True)  # the function's logger (worker, DLQ consumer) writes its lines
 
 AUDIT_SCHEMA_VERSION = 1
 # Request fields holding numbers the scores depend on: kept as they are (names are snake_case criteria).
