@@ -415,3 +415,33 @@ def test_a_document_is_digested_as_the_worker_decodes_it_and_bad_base64_as_the_s
         "text",
         sha256(b"not base64!"),
     )
+
+
+def test_a_claim_checked_request_already_gone_leaves_a_record_without_inputs(aws: AwsStack) -> None:
+    """A dead letter whose parked request was removed (by the bucket's expiry) still gets its record."""
+    services = services_with(aws)
+    job_id = accept(services, TaskName.GENERATE_TAGS)
+    assert services.jobs.start(job_id) is not None
+    message = TaskMessage(
+        job_id=job_id, task=TaskName.GENERATE_TAGS, request_s3_key=f"requests/{job_id}.json"
+    )
+    assert worker.process_dead_letters(sqs_event([("m-gone", message)]), services) == NO_FAILURES
+    record = json.loads(get_audit(services, job_id).text)
+    assert record["error"] == {"code": "worker_crashed"} and "inputs" not in record
+    assert record["request_sha256"] == job(services, job_id).request_sha256
+
+
+def test_a_parked_request_that_cannot_be_read_now_is_retried_not_recorded_without_inputs(
+    aws: AwsStack,
+) -> None:
+    broken = services_with(aws, PAYLOAD_BUCKET_NAME="no-such-payload-bucket")
+    job_id = accept(services_with(aws), TaskName.GENERATE_TAGS)
+    assert broken.jobs.start(job_id) is not None
+    message = TaskMessage(
+        job_id=job_id, task=TaskName.GENERATE_TAGS, request_s3_key=f"requests/{job_id}.json"
+    )
+    dead = sqs_event([("m-unreadable", message)])
+    assert worker.process_dead_letters(dead, broken) == {
+        "batchItemFailures": [{"itemIdentifier": "m-unreadable"}]
+    }
+    assert stored_versions(aws, job_id) == [] and not job(broken, job_id).notify_enqueued

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from ai_interviewer import aws
 from ai_interviewer.documents.formats import DocumentFormatError, decode_base64
-from ai_interviewer.errors import ApiError, TransientError
+from ai_interviewer.errors import ApiError, PermanentError, TransientError
 from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import LastCause
 from ai_interviewer.queues import load_request
@@ -178,8 +178,8 @@ def record_audit(job_id: str, message: TaskMessage, services: Services) -> None:
     if job is None or not job.status.finished:
         logger.warning("No audit record for an unfinished job")
         return
-    record = build_record(job, _request_of(message, services))
     try:
+        record = build_record(job, _request_of(message, services))
         written = audit_store(services).write_once(job_id, record.encode())
     except AuditConflictError:
         # The first record stands (it is the one written when the outcome was): an alarm's matter, not
@@ -193,11 +193,19 @@ def record_audit(job_id: str, message: TaskMessage, services: Services) -> None:
 
 
 def _request_of(message: TaskMessage, services: Services) -> dict[str, Any] | None:
+    """The job's request, or None when it is gone for good (no request in the message, a claim-checked
+    body already deleted). Any other failure raises: a record written without inputs would stay so."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
     try:
         return load_request(message, services.payloads)
-    except Exception as error:
-        logger.warning("Request unavailable for the audit record", extra={"error_type": type(error).__name__})
-        return None
+    except PermanentError:
+        pass
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+            raise
+    logger.warning("Request unavailable for the audit record")
+    return None
 
 
 def build_record(job: Job, request: dict[str, Any] | None) -> AuditRecord:
