@@ -88,6 +88,7 @@ class Api(Construct):
         environment = {
             resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,
             resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
+            resources.AUDIT_BUCKET_ENV: storage.audit.bucket.bucket_name,
             resources.NOTIFY_QUEUE_URL_ENV: notify_queue.queue_url,
             resources.WEBHOOK_SECRET_ARN_ENV: storage.webhook_secret.secret_arn,
             **{task.queue_url_env: queue.queue_url for task, queue in task_queues.items()},
@@ -111,6 +112,7 @@ class Api(Construct):
         storage.grant_job_acceptance(role)
         storage.grant_request_upload(role)
         storage.grant_result_reading(role)
+        storage.audit.grant_record_reading(role)
         storage.webhook_secret.grant_read(role)
         for queue in task_queues.values():
             queue.grant_send_messages(role)

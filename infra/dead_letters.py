@@ -48,6 +48,7 @@ class DeadLetterConsumer(Construct):
         }
         if notify_queue is not None:
             environment[resources.NOTIFY_QUEUE_URL_ENV] = notify_queue.queue_url
+            environment[resources.AUDIT_BUCKET_ENV] = storage.audit.bucket.bucket_name
         self.function = blueprint.build(
             self,
             "Function",
@@ -66,8 +67,10 @@ class DeadLetterConsumer(Construct):
         storage.grant_result_reading(role)
         if notify_queue is not None:
             notify_queue.grant_send_messages(role)
-            # A failed job's claim-checked request is deleted, as the worker would have.
+            # A failed job's claim-checked request is deleted, as the worker would have; its audit
+            # record is written first (ai_interviewer.audit).
             storage.grant_request_consumption(role)
+            storage.audit.grant_record_writing(role)
         for queue in dead_letter_queues:
             self.function.add_event_source(
                 event_sources.SqsEventSource(

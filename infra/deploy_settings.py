@@ -18,6 +18,7 @@ from ai_interviewer.resources import (
     TaskName,
 )
 from ai_interviewer.settings import (
+    DEFAULT_AUDIT_RETENTION_DAYS,
     DEFAULT_JOB_TTL_DAYS,
     DEFAULT_LLM_MAX_CONCURRENCY,
     DEFAULT_MAX_BODY_BYTES,
@@ -152,6 +153,9 @@ class DeploySettings(BaseModel):
     # Lambda takes at most 6 MB a synchronous event, headers included: the api answers 413 below it.
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024, le=6 * 1024 * 1024)
     job_ttl_days: int = Field(default=DEFAULT_JOB_TTL_DAYS, ge=1, le=365)
+    # The audit bucket's default Object Lock retention (GOVERNANCE): EU AI Act Art. 26(6) asks for at
+    # least six months unless other law says otherwise; a longer period is the deployer's choice.
+    audit_retention_days: int = Field(default=DEFAULT_AUDIT_RETENTION_DAYS, ge=1, le=36500)
     log_retention_days: int = 30
     log_level: str = "INFO"
     # Alarms always go to an SNS topic the stack creates, unless alarm_topic_arn names an existing one

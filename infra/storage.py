@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from infra.audit import AuditRecords
 from infra.compliance import acknowledge, wildcard_finding
 from infra.deploy_settings import SERVICE_NAME, DeploySettings
 
@@ -102,6 +103,9 @@ class Storage(Construct):
             "Transient claim-check objects that expire within days; every access is by the service's "
             "own roles (recorded by CloudTrail), and an access-log bucket would outlive the data.",
         )
+
+        # One immutable record per finished job (EU AI Act Art. 12): kept far longer than the job.
+        self.audit = AuditRecords(self, "Audit", settings=settings)
 
         self.webhook_secret = secretsmanager.Secret(
             self,

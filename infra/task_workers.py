@@ -50,6 +50,7 @@ class TaskWorkers(Construct):
             environment = {
                 resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,
                 resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
+                resources.AUDIT_BUCKET_ENV: storage.audit.bucket.bucket_name,
                 resources.NOTIFY_QUEUE_URL_ENV: notify_queue.queue_url,
                 "TASK_MAX_RECEIVE_COUNT": str(resources.TASK_MAX_RECEIVE_COUNT),
             }
@@ -81,6 +82,7 @@ class TaskWorkers(Construct):
                 storage.grant_task_progress(role)
             storage.grant_request_consumption(role)
             storage.grant_result_upload(role)
+            storage.audit.grant_record_writing(role)
             notify_queue.grant_send_messages(role)
             if profile.calls_model:
                 storage.openai_secret.grant_read(role)

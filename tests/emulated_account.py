@@ -38,6 +38,18 @@ def _queue_configuration(queue: Any) -> tuple[Any, ...]:
     return tuple(repr(getattr(queue, name, None)) for name in QUEUE_CONFIGURATION)
 
 
+def _bucket_configuration(bucket: Any) -> tuple[Any, ...]:
+    # The audit bucket is provisioned versioned, with Object Lock: a change from that is a test's own.
+    return (
+        bucket.versioning_status,
+        repr(bucket.rules),
+        repr(bucket.policy),
+        bucket.object_lock_enabled,
+        bucket.default_lock_mode,
+        bucket.default_lock_days,
+    )
+
+
 def _table_configuration(table: Any) -> tuple[Any, ...]:
     return (repr(table.ttl), repr(table.stream_specification), len(table.global_indexes or ()))
 
@@ -49,7 +61,7 @@ class Baseline:
     region: str
     queues: dict[str, tuple[Any, ...]]
     tables: dict[str, tuple[Any, ...]]
-    buckets: frozenset[str]
+    buckets: dict[str, tuple[Any, ...]]
 
     @classmethod
     def capture(cls, region: str) -> Baseline:
@@ -60,7 +72,7 @@ class Baseline:
             region=region,
             queues={name: _queue_configuration(queue) for name, queue in sqs.queues.items()},
             tables={name: _table_configuration(table) for name, table in dynamodb.tables.items()},
-            buckets=frozenset(s3.buckets),
+            buckets={name: _bucket_configuration(bucket) for name, bucket in s3.buckets.items()},
         )
 
 
@@ -125,15 +137,17 @@ def _empty_s3(baseline: Baseline) -> bool:
         for backend in list(account.values()):
             for name, bucket in list(backend.buckets.items()):
                 keep = account_id == DEFAULT_ACCOUNT_ID and name in baseline.buckets
-                if keep and (bucket.versioning_status or bucket.rules or bucket.policy):
+                if keep and _bucket_configuration(bucket) != baseline.buckets[name]:
                     kept = False  # configured after provisioning
                 for key in list(bucket.keys.keys()):
-                    backend.delete_object(name, key, bypass=True)
+                    # Every version (a versioned bucket keeps them), past any governance retention.
+                    for version in list(bucket.keys.getlist(key)):
+                        backend.delete_object(name, key, version_id=version.version_id, bypass=True)
                 bucket.multiparts.clear()
                 if not keep:
                     backend.delete_bucket(name)
             if account_id == DEFAULT_ACCOUNT_ID:
-                kept = kept and baseline.buckets <= backend.buckets.keys()
+                kept = kept and baseline.buckets.keys() <= backend.buckets.keys()
     return kept
 
 

@@ -21,7 +21,7 @@ from tests.conftest import TEST_TOKEN, AwsStack
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events" / "api"
 TASK_EVENTS = {task: task.route for task in TaskName}  # events/api/<route>.json
-PROTECTED_EVENTS = [*TASK_EVENTS.values(), "get-job", "redeliver-job", "get-vacancy"]
+PROTECTED_EVENTS = [*TASK_EVENTS.values(), "get-job", "get-job-audit", "redeliver-job", "get-vacancy"]
 OPEN_EVENTS = ["health", "openapi"]
 TOKEN_HEADER = "X-Webhook-Token"
 

@@ -74,7 +74,14 @@ def test_each_sample_event_through_invoke_gives_the_event_tests_result(
         assert job(services_with(aws), accepted["job_id"]).status is JobStatus.QUEUED
         assert queue_depth(aws, aws.settings().task_queue_urls[routes[event.stem]]) == 1
     elif function == "api":
-        expected = {"health": 200, "openapi": 200, "get-job": 404, "redeliver-job": 404, "get-vacancy": 404}
+        expected = {
+            "health": 200,
+            "openapi": 200,
+            "get-job": 404,
+            "get-job-audit": 404,
+            "redeliver-job": 404,
+            "get-vacancy": 404,
+        }
         assert api_status(response) == expected[event.stem], response
     elif task is not None:  # the job ran on the heuristic engine and its webhook is queued
         assert response == {"batchItemFailures": []}

@@ -29,6 +29,7 @@ class TaskName(StrEnum):
 JOBS_TABLE_ENV = "JOBS_TABLE_NAME"
 VACANCIES_TABLE_ENV = "VACANCIES_TABLE_NAME"
 PAYLOAD_BUCKET_ENV = "PAYLOAD_BUCKET_NAME"
+AUDIT_BUCKET_ENV = "AUDIT_BUCKET_NAME"
 NOTIFY_QUEUE_URL_ENV = "NOTIFY_QUEUE_URL"
 WEBHOOK_SECRET_ARN_ENV = "WEBHOOK_SECRET_ARN"
 OPENAI_SECRET_ARN_ENV = "OPENAI_SECRET_ARN"
@@ -46,8 +47,13 @@ TTL_ATTRIBUTE = "expires_at"
 LOCAL_JOBS_TABLE = "ai-interviewer-jobs"
 LOCAL_VACANCIES_TABLE = "ai-interviewer-vacancies"
 LOCAL_PAYLOAD_BUCKET = "ai-interviewer-payloads"
+LOCAL_AUDIT_BUCKET = "ai-interviewer-audit"
 LOCAL_NOTIFY_QUEUE = "ai-interviewer-notify"
 LOCAL_WEBHOOK_SECRET = "ai-interviewer/webhook-token"
+
+
+# The audit bucket's keys: one immutable record per job, `jobs/<job_id>.json` (ai_interviewer.audit).
+AUDIT_RECORDS_PREFIX = "jobs/"
 
 
 def local_task_queue_name(task: TaskName) -> str:

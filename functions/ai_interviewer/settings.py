@@ -33,6 +33,8 @@ DEFAULT_JOB_TTL_DAYS = 7
 # retries within seconds, long enough that an outage is not hammered. Each step gets ±20 % jitter.
 DEFAULT_TASK_RETRY_SCHEDULE = (10, 60, 300, 900)
 DEFAULT_MAX_CRITERIA = 20
+# EU AI Act Art. 26(6): a deployer keeps the logs of a high-risk system for at least six months.
+DEFAULT_AUDIT_RETENTION_DAYS = 180
 
 
 class EngineChoice(StrEnum):
@@ -97,6 +99,10 @@ class Settings(BaseModel):
     jobs_table_name: str = resources.LOCAL_JOBS_TABLE
     vacancies_table_name: str = resources.LOCAL_VACANCIES_TABLE
     payload_bucket_name: str = resources.LOCAL_PAYLOAD_BUCKET
+    # The audit record (audit.py): written by the workers and the DLQ consumer, read by the api. Its
+    # retention is the bucket's default (GOVERNANCE), set where the bucket is made (CDK context
+    # `audit_retention_days`, the local stack's provisioning).
+    audit_bucket_name: str = resources.LOCAL_AUDIT_BUCKET
     notify_queue_url: str | None = None
     task_queue_urls: dict[TaskName, str] = Field(default_factory=dict)
 
@@ -162,6 +168,7 @@ class Settings(BaseModel):
             "jobs_table_name": resources.JOBS_TABLE_ENV,
             "vacancies_table_name": resources.VACANCIES_TABLE_ENV,
             "payload_bucket_name": resources.PAYLOAD_BUCKET_ENV,
+            "audit_bucket_name": resources.AUDIT_BUCKET_ENV,
             "notify_queue_url": resources.NOTIFY_QUEUE_URL_ENV,
             "vacancy_store": "VACANCY_STORE",
             "database_url": "DATABASE_URL",

@@ -35,6 +35,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from ai_interviewer.audit import record_audit
 from ai_interviewer.deadline import invocation_deadline, job_deadline
 from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import (
@@ -147,6 +148,7 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
             )
             _count("JobsCrashed")
             if _fail(job, detail, None, services):
+                record_audit(job.job_id, message, services)
                 _hand_off(job.job_id, services)
                 _discard_request(message, services)
                 return
@@ -243,6 +245,7 @@ def run_job(
         # A racing delivery recorded the outcome first; that delivery hands the job to the notifier.
         logger.info("Job finished by another delivery")
         return
+    record_audit(job.job_id, message, services)
     _hand_off(job.job_id, services)
     _discard_request(message, services)
 
@@ -307,6 +310,7 @@ def _finish_redelivery(job: Job, message: TaskMessage, services: Services) -> No
         logger.info("Task message for a finished job ignored", extra={"status": job.status.value})
     else:
         logger.info("Finished job handed to the notifier again", extra={"status": job.status.value})
+        record_audit(job.job_id, message, services)  # lost with the hand-off if the worker died first
         _hand_off(job.job_id, services)
     _discard_request(message, services)
 

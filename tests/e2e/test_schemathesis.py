@@ -21,9 +21,9 @@ from tests.e2e.test_local_stack import SECRET_TOKEN, StackProcess, local_stack
 pytestmark = pytest.mark.e2e
 
 EXAMPLES_PER_OPERATION = 5
-# The operations exercised: the five task routes, the job and vacancy routes and health (schemathesis
-# leaves out the route it loaded the document from).
-OPERATIONS = 9
+# The operations exercised: the five task routes, the job (status, redeliver, audit) and vacancy routes
+# and health (schemathesis leaves out the route it loaded the document from).
+OPERATIONS = 10
 CHECKS = [not_a_server_error, response_schema_conformance, positive_data_acceptance]
 DOCUMENT_CHECKS = [not_a_server_error, response_schema_conformance]
 

@@ -69,12 +69,13 @@ def payload_grants(stack: Synthesized, role_id: str) -> dict[str, set[str]]:
     bucket = stack.logical_id("AWS::S3::Bucket", "PayloadBucket")
     grants: dict[str, set[str]] = {}
     for statement in statements_of(stack, role_id):
-        resource = statement["Resource"]
-        if isinstance(resource, dict) and "Fn::Join" in resource:
-            parts = resource["Fn::Join"][1]
-            if parts[0] == {"Fn::GetAtt": [bucket, "Arn"]}:
-                actions = actions_of(statement)
-                grants.setdefault(parts[1], set()).update(actions)
+        listed = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for resource in listed:  # one statement may list several buckets' prefixes (minimizePolicies)
+            if isinstance(resource, dict) and "Fn::Join" in resource:
+                parts = resource["Fn::Join"][1]
+                if parts[0] == {"Fn::GetAtt": [bucket, "Arn"]}:
+                    actions = actions_of(statement)
+                    grants.setdefault(parts[1], set()).update(actions)
     return grants
 
 

@@ -33,6 +33,7 @@ from ai_interviewer.api.responses import (
     RedeliveryResponse,
 )
 from ai_interviewer.api.vacancy_lookup import find_vacancy
+from ai_interviewer.audit import AuditRecord, read_audit_record
 from ai_interviewer.errors import ApiError
 from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.requests import REQUEST_MODELS
@@ -181,6 +182,30 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         authorize()
         queued = redeliver_job(services, job_id)
         return _json(202, queued, {"Location": job_location(queued.job_id, base_path(app.current_event))})
+
+    @app.get(
+        f"{API_PREFIX}/jobs/<job_id>/audit",
+        summary="The finished job's immutable audit record (EU AI Act Art. 12): digests, never the texts",
+        operation_id="get_job_audit",
+        tags=["jobs"],
+        security=[{TOKEN_SCHEME: []}],
+        responses={
+            200: _ok_doc("The audit record, as stored", AuditRecord),
+            401: UNAUTHORIZED_DOC,
+            404: _error_doc("No audit record: no such job, or it has not finished"),
+        },
+    )
+    def get_job_audit(
+        job_id: Annotated[str, Path(description="The job_id of a 202")],
+    ) -> Response[AuditRecord]:
+        authorize()
+        # The stored bytes as they are, so their SHA-256 can be checked against the bucket's.
+        stored: Response[Any] = Response(
+            status_code=200,
+            content_type=content_types.APPLICATION_JSON,
+            body=read_audit_record(services, job_id),
+        )
+        return stored
 
     @app.get(
         f"{API_PREFIX}/vacancies/<vacancy_id>",

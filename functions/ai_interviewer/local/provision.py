@@ -8,6 +8,7 @@ from typing import Any
 
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import DEFAULT_AUDIT_RETENTION_DAYS
 
 # Local timeouts are short so a redelivery after a crash shows within a minute, not six.
 LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30
@@ -29,7 +30,20 @@ def _queue_with_dlq(sqs: Any, name: str, max_receive_count: int) -> str:
     return queue_url
 
 
-def provision(session: Any) -> dict[str, str]:
+def _audit_bucket(s3: Any, retention_days: int) -> None:
+    """The audit bucket as the CDK app makes it: Object Lock (which turns versioning on) with a default
+    GOVERNANCE retention, so a record's version cannot be deleted before it ends."""
+    s3.create_bucket(Bucket=resources.LOCAL_AUDIT_BUCKET, ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(
+        Bucket=resources.LOCAL_AUDIT_BUCKET,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": retention_days}},
+        },
+    )
+
+
+def provision(session: Any, *, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> dict[str, str]:
     """Create (or find) every table, queue and bucket; return the functions' environment."""
     dynamodb = session.client("dynamodb")
     existing = set(dynamodb.list_tables()["TableNames"])
@@ -56,12 +70,14 @@ def provision(session: Any) -> dict[str, str]:
 
     s3 = session.client("s3")
     s3.create_bucket(Bucket=resources.LOCAL_PAYLOAD_BUCKET)
+    _audit_bucket(s3, audit_retention_days)
 
     sqs = session.client("sqs")
     environment = {
         resources.JOBS_TABLE_ENV: resources.LOCAL_JOBS_TABLE,
         resources.VACANCIES_TABLE_ENV: resources.LOCAL_VACANCIES_TABLE,
         resources.PAYLOAD_BUCKET_ENV: resources.LOCAL_PAYLOAD_BUCKET,
+        resources.AUDIT_BUCKET_ENV: resources.LOCAL_AUDIT_BUCKET,
         resources.NOTIFY_QUEUE_URL_ENV: _queue_with_dlq(
             sqs, resources.LOCAL_NOTIFY_QUEUE, resources.NOTIFY_MAX_RECEIVE_COUNT
         ),
