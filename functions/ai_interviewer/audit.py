@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from ai_interviewer import aws
 from ai_interviewer.documents.formats import DocumentFormatError, decode_base64
-from ai_interviewer.errors import ApiError, PermanentError, TransientError
+from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import LastCause
 from ai_interviewer.queues import load_request
@@ -307,14 +307,3 @@ def _interview(result: dict[str, Any]) -> InterviewScores | None:
     return InterviewScores(
         scores=analysis["scores"], overall_score=analysis.get("overall_score"), review=analysis.get("review")
     )
-
-
-def read_audit_record(services: Services, job_id: str) -> str:
-    """The stored record of `job_id`, byte for byte (its digest stays checkable). The job record may have
-    expired by TTL long before: the audit record outlives it, so it is looked up on its own."""
-    from ai_interviewer.api.job_status import _is_job_id  # noqa: PLC0415 - the api's rule for ids
-
-    record = audit_store(services).get(job_id) if _is_job_id(job_id) else None
-    if record is None:
-        raise ApiError(404, "audit_not_found", "no audit record for this job; one is written when it ends")
-    return record.decode("utf-8")

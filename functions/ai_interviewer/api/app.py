@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, accept_task
 from ai_interviewer.api.auth import TOKEN_HEADER, require_token
-from ai_interviewer.api.job_status import describe_job, redeliver_job
+from ai_interviewer.api.job_status import audit_record, describe_job, redeliver_job
 from ai_interviewer.api.logger import logger
 from ai_interviewer.api.responses import (
     AcceptedResponse,
@@ -33,7 +33,7 @@ from ai_interviewer.api.responses import (
     RedeliveryResponse,
 )
 from ai_interviewer.api.vacancy_lookup import find_vacancy
-from ai_interviewer.audit import AuditRecord, read_audit_record
+from ai_interviewer.audit import AuditRecord
 from ai_interviewer.errors import ApiError
 from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.requests import REQUEST_MODELS
@@ -203,7 +203,7 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
         stored: Response[Any] = Response(
             status_code=200,
             content_type=content_types.APPLICATION_JSON,
-            body=read_audit_record(services, job_id),
+            body=audit_record(services, job_id),
         )
         return stored
 
