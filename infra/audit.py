@@ -67,10 +67,9 @@ class AuditRecords(Construct):
         )
 
     def grant_record_writing(self, role: iam.IRole) -> None:
-        """A worker or the task DLQ consumer writes a job's record, and reads it back when its put was
-        refused because one exists (a redelivery compares the two): a record it built itself from the
-        job and the request it already reads, so the read discloses nothing new."""
-        self._grant(role, "s3:PutObject", "s3:GetObject")
+        """A worker or the task DLQ consumer writes a job's record (never reads one: a put refused because
+        the record exists is done)."""
+        self._grant(role, "s3:PutObject")
 
     def grant_record_reading(self, role: iam.IRole) -> None:
         """The api serves a record (GET /api/v1/jobs/{job_id}/audit)."""

@@ -107,10 +107,6 @@ class AuditRecord(BaseModel):
         return canonical_json(self.model_dump(mode="json", exclude_none=True))
 
 
-class AuditConflictError(Exception):
-    """A different record already exists for the job (it stands: the bucket keeps it unchanged)."""
-
-
 def canonical_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -131,8 +127,9 @@ class AuditStore:
         self._bucket = bucket
 
     def write_once(self, job_id: str, body: bytes) -> bool:
-        """Put the record unless one exists. True when this call wrote it, False when the same bytes were
-        already there; `AuditConflictError` when different ones were."""
+        """Put the record unless one exists: True when this call wrote it, False when one was there. The
+        first record stands: a redelivery rebuilds the same bytes from the same job, and the writers hold no
+        read permission to compare (only the api reads records)."""
         from botocore.exceptions import ClientError  # noqa: PLC0415 - botocore is loaded with the client
 
         try:
@@ -147,10 +144,7 @@ class AuditStore:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "PreconditionFailed":
                 raise
-            existing = self.get(job_id)
-            if existing is not None and _sha256(existing) == _sha256(body):
-                return False
-            raise AuditConflictError(job_id) from None
+            return False
         return True
 
     def get(self, job_id: str) -> bytes | None:
@@ -181,11 +175,6 @@ def record_audit(job_id: str, message: TaskMessage, services: Services) -> None:
     try:
         record = build_record(job, _request_of(message, services))
         written = audit_store(services).write_once(job_id, record.encode())
-    except AuditConflictError:
-        # The first record stands (it is the one written when the outcome was): an alarm's matter, not
-        # the job's. Reached only if the inputs could be read once and not again.
-        logger.error("Audit record differs from the one already written", extra={"task": job.task.value})
-        return
     except Exception as error:
         logger.warning("Audit record not written", extra={"error_type": type(error).__name__})
         raise TransientError(f"audit record not written: {type(error).__name__}") from None

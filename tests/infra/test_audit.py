@@ -132,7 +132,7 @@ def test_only_the_workers_and_the_task_dlq_consumer_write_records_and_only_the_a
     writers = {role(resources.task_handler(task)) for task in TaskName} | {
         role(resources.TASK_DEAD_LETTERS_HANDLER)
     }
-    expected = {writer: {"s3:PutObject", "s3:GetObject"} for writer in writers}
+    expected = {writer: {"s3:PutObject"} for writer in writers}
     expected[role(resources.API_HANDLER)] = {"s3:GetObject"}
     assert audit_actions(default_stack, bucket_id) == expected
     assert len(writers) == 6
