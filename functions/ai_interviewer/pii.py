@@ -221,7 +221,7 @@ def _phones(text: str) -> Iterator[Span]:
     figures), so it reads only these runs, `PHONE_MATCHER_BUDGET` characters of them per text; past
     that (a table of figures, or a hostile text) every phone-length stretch of a run is replaced
     unchecked: the budget fails closed."""
-    import phonenumbers  # noqa: PLC0415 - about 75 ms: only a worker that minimises pays it
+    import phonenumbers  # noqa: PLC0415 - ~30 ms (3.13): only a worker that minimises pays it
 
     budget = PHONE_MATCHER_BUDGET
     for run in _PHONE_RUN.finditer(text):
