@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,24 @@ def test_every_stretch_without_a_placeholder_is_the_original_verbatim() -> None:
 def test_contains_placeholder_knows_only_our_placeholders() -> None:
     assert contains_placeholder("Contact [EMAIL_2] or [NAME].")
     assert not contains_placeholder("array[INDEX_1], [TODO], [email]")
+
+
+@pytest.mark.parametrize(
+    ("head", "unit", "tail"),
+    [
+        ("Age", " ", "x"),  # an unbounded `\s*:?\s*` after a label backtracked for 96 s on this
+        ("Дата рождения", " ", "x"),
+        ("", "1-", ""),  # every digit a possible start of a spelled-out e-mail that never ends
+        ("", "12345 ", ""),  # digit runs for the phone matcher
+        ("Name: a", " ", "b"),
+        ("", "a.", "@"),
+    ],
+)
+def test_hostile_text_of_the_largest_size_is_minimised_in_linear_time(
+    head: str, unit: str, tail: str
+) -> None:
+    text = head + unit * ((200_000 - len(head) - len(tail)) // len(unit)) + tail
+    started = time.perf_counter()
+    minimise(text)
+    minimise(text, resume=False)
+    assert time.perf_counter() - started < 10  # ~0.5 s here; a quadratic pattern takes minutes

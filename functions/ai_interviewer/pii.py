@@ -18,6 +18,7 @@ metadata; the `phonenumberslite` distribution, without the geocoding and carrier
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,36 +68,49 @@ def contains_placeholder(text: str) -> bool:
 
 # --- detectors: each yields spans of the original text --------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])", re.UNICODE)
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A detector's pattern with every run of blanks bounded: inside a pattern `\\s*`/`[ \\t]*` mean up
+    to three spaces or tabs on one line, `\\s+`/`[ \\t]+` one to three, a line's indent up to ten.
+    Unbounded, `\\s*x?\\s*` backtracks quadratically on a hostile run of blanks (100 000 spaces after
+    "Age" took 96 s)."""
+    bounded = pattern.replace(r"^[ \t]*", r"^[ \t]{0,10}")
+    for loose, tight in ((r"\s*", r"[ \t]{0,3}"), (r"\s+", r"[ \t]{1,3}"), (r"\s?", r"[ \t]?")):
+        bounded = bounded.replace(loose, tight)
+    bounded = bounded.replace(r"[ \t]*", r"[ \t]{0,3}").replace(r"[ \t]+", r"[ \t]{1,3}")
+    return re.compile(bounded, flags)
+
+
+_EMAIL = _compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])", re.UNICODE)
 # Spelled-out e-mails: ivan (at) mail (dot) ru, ivan [at] mail.ru.
-_EMAIL_SPELLED = re.compile(
-    r"(?<![\w.])[\w.+-]+\s*[\[(]\s*(?:at|собака)\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*(?:dot|точка)\s*[\])]|\.)\s*[\w-]+)+",
+_EMAIL_SPELLED = _compile(
+    r"(?<![\w.+-])[\w.+-]+\s*[\[(]\s*(?:at|собака)\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*(?:dot|точка)\s*[\])]|\.)\s*[\w-]+)+",
     re.IGNORECASE,
 )
 _TLDS = (
     r"com|ru|org|net|io|me|dev|info|biz|co|uk|de|eu|by|kz|ua|uz|su|рф|pro|site|online|app|page|tech|ai|"
     r"xyz|us|ca|fr|es|it|nl|pl|in"
 )
-_URL = re.compile(
+_URL = _compile(
     r"(?:https?://|www\.)[^\s<>\"')\]]+"
     # A bare domain counts only with a path (a lower-case domain: `ASP.NET/C#` and `Node.js` are no URLs).
     rf"|(?<![\w.@/-])(?:[a-z0-9-]+\.)+(?:{_TLDS})/[^\s<>\"')\]]*",
 )
-_IMAGE_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|heic|bmp|tiff?)(?:[?#]\S*)?$", re.IGNORECASE)
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_PHOTO_LINE = re.compile(
+_IMAGE_URL = _compile(r"\.(?:jpe?g|png|gif|webp|heic|bmp|tiff?)(?:[?#]\S*)?$", re.IGNORECASE)
+_MARKDOWN_IMAGE = _compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_PHOTO_LINE = _compile(
     r"^[ \t]*(?:фото(?:графия)?|photo(?:graph)?|picture|avatar)[ \t]*[:\-–—][ \t]*(\S.*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-_HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,30}[A-Za-z0-9_])?)(?![\w@])")
+_HANDLE = _compile(r"(?<![\w.@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,30}[A-Za-z0-9_])?)(?![\w@])")
 # `@Override`, `@Transactional`: Java/Spring annotations are PascalCase words without digits or `_`.
-_ANNOTATION_LIKE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
+_ANNOTATION_LIKE = _compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
 _MESSENGERS = (
     r"telegram|телеграм|tg|тг|skype|скайп|discord|github|gitlab|twitter|instagram|инстаграм|"
     r"linkedin|vk|вконтакте|facebook|фейсбук|whatsapp|viber|icq|nick(?:name)?|ник"
 )
 # `Telegram: ivan_dev` at the start of a line or of a `,;|` part (not after any word: "CI: GitHub: x").
-_LABELLED_HANDLE = re.compile(
+_LABELLED_HANDLE = _compile(
     rf"(?:^|(?<=[,;|•·]))[ \t]*(?:[-•*·][ \t]*)?(?:{_MESSENGERS})[ \t]*:[ \t]*(@?[\w][\w.\-]{{2,}})",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -119,24 +133,24 @@ _BIRTH_LABEL = (
     r"дата\s+рождения|д\.\s?р\.|д/р|год\s+рождения|родил(?:ся|ась)|рожд(?:ение|ения)|"
     r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born"
 )
-_BIRTH_DATE = re.compile(
+_BIRTH_DATE = _compile(
     rf"(?<!\w)(?:{_BIRTH_LABEL})\s*[:\-–—]?\s*(?:(?:в|in|on)\s+)?(?P<date>{_DATE})", re.IGNORECASE
 )
 # `1990 г.р.`, `1990 года рождения`.
-_BIRTH_YEAR = re.compile(r"(?<!\d)(?P<date>(?:19|20)\d{2})\s*(?:г\.\s?р\.|года\s+рождения)", re.IGNORECASE)
-_AGE_LABELLED = re.compile(
+_BIRTH_YEAR = _compile(r"(?<!\d)(?P<date>(?:19|20)\d{2})\s*(?:г\.\s?р\.|года\s+рождения)", re.IGNORECASE)
+_AGE_LABELLED = _compile(
     r"(?<!\w)(?:возраст|age)\s*[:\-–—]?\s*(?P<age>\d{1,2}(?:\s*(?:лет|года?|years?(?:\s+old)?|y\.?o\.?))?)(?!\d)",
     re.IGNORECASE,
 )
 # `35 years old`, `aged 35`; `Мужчина, 35 лет` / `Female, 29` (a gender word first, as job sites write).
-_AGE_STATED = re.compile(
+_AGE_STATED = _compile(
     r"(?<!\w)(?P<age>\d{1,2}\s+(?:years?|yrs?)\s+old|aged\s+\d{1,2})(?!\w)"
     r"|(?<!\w)(?:мужчина|женщина|male|female|man|woman)\s*,\s*(?P<age2>\d{1,2}(?:\s+(?:лет|года?|years?))?)(?!\w)",
     re.IGNORECASE,
 )
 # `35 лет` as a whole comma-separated part of a heading line ("Иванов Иван, 35 лет, Москва"); not in
 # English, where "Backend developer, 12 years" in a heading is experience.
-_AGE_SEGMENT = re.compile(
+_AGE_SEGMENT = _compile(
     r"(?:^|(?<=[,;|•·]))[ \t]*(?P<age>\d{2}[ \t]+(?:лет|года?))[ \t]*(?=$|[,;|•·])",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -152,7 +166,7 @@ _RU_HOUSE = (
     r"[ \t]*\d+[а-яА-Я]?"
     r"|,?[ \t]+\d+[а-яА-Я]?(?:/\d+)?(?=[ \t]*(?:[,;|•·]|$|[ \t](?:кв|корп|стр|д)\.)))"
 )
-_RU_ADDRESS = re.compile(
+_RU_ADDRESS = _compile(
     # `ул. Ленина, д. 5, кв. 3`, `пр-т Мира 10` (the street type first: the house may be missing) ...
     rf"(?<!\w)(?:{_RU_STREET_TYPE})[ \t]*[А-ЯЁ0-9][\w-]*(?:[ \t]+[А-ЯЁ][\w-]*){{0,3}}(?:{_RU_HOUSE})*"
     # ... or `Ленинградское шоссе, 16` (the type after the name: only with a house, as a route's name
@@ -163,24 +177,24 @@ _RU_ADDRESS = re.compile(
     re.MULTILINE,
 )
 # A Russian postcode before its city: `123456, г. Москва` (the city itself stays).
-_RU_POSTCODE = re.compile(r"(?<!\d)\d{6}(?=,\s*(?:г\.|город\s))")
+_RU_POSTCODE = _compile(r"(?<!\d)\d{6}(?=,\s*(?:г\.|город\s))")
 _EN_STREET_TYPE = (
     r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Terrace|"
     r"Way|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Row|Mews|Gardens|Grove"
 )
-_EN_ADDRESS = re.compile(
+_EN_ADDRESS = _compile(
     r"(?<![\w-])\d{1,5}[A-Za-z]?(?:-\d{1,5})?,?[ \t]+(?:[A-Z][a-z'-]+[ \t]+){1,3}"
     rf"(?:{_EN_STREET_TYPE})\b\.?"
     r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|#)\.?[ \t]*#?\w+)?"
 )
 
-_NAME_LABEL = re.compile(
+_NAME_LABEL = _compile(
     r"^[ \t]*(?:резюме|фио|ф\.и\.о\.|имя|кандидат|соискатель|контактное\s+лицо|"
     r"name|full\s+name|candidate|applicant|contact\s+person|resume|cv|curriculum\s+vitae)[ \t]*[:\-–—][ \t]*"
-    r"(?P<name>\S[^\n]*?)[ \t]*$",
+    r"(?P<name>\S[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
-_HEADING_ONLY = re.compile(r"(?:резюме|resume|résumé|cv|curriculum\s+vitae)[ \t]*:?", re.IGNORECASE)
+_HEADING_ONLY = _compile(r"(?:резюме|resume|résumé|cv|curriculum\s+vitae)[ \t]*:?", re.IGNORECASE)
 # Words that make a heading a job title or a section, not a name: Russian stems (inflected words) and
 # English words (whole: "Weber" is a name, "web" a title's word).
 _NOT_NAME_STEMS = tuple(
@@ -292,7 +306,7 @@ def _names(text: str, *, heading: bool) -> Iterator[Span]:
     lines; then every other occurrence of a name found."""
     found: list[str] = []
     for match in _NAME_LABEL.finditer(text):
-        value = match.group("name")
+        value = match.group("name").rstrip()
         if _looks_like_name(value):
             found.append(value)
     if heading:
@@ -355,20 +369,19 @@ class Placeholders:
     """Stable placeholders for one text: one per kind and value, numbered in order of appearance."""
 
     _given: dict[tuple[PiiKind, str], str] = field(default_factory=dict)
+    _counts: Counter[PiiKind] = field(default_factory=Counter)
 
     def for_span(self, span: Span) -> str:
         key = (span.kind, span.key)
         if key not in self._given:
-            if span.kind in _SINGLE:
-                self._given[key] = f"[{span.kind.value}]"
-            else:
-                number = sum(1 for kind, _ in self._given if kind is span.kind) + 1
-                self._given[key] = f"[{span.kind.value}_{number}]"
+            self._counts[span.kind] += 1
+            number = "" if span.kind in _SINGLE else f"_{self._counts[span.kind]}"
+            self._given[key] = f"[{span.kind.value}{number}]"
         return self._given[key]
 
     @property
     def kinds(self) -> set[PiiKind]:
-        return {kind for kind, _ in self._given}
+        return set(self._counts)
 
 
 @dataclass(frozen=True)
