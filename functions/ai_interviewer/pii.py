@@ -62,10 +62,6 @@ class Span:
     key: str  # the normalised value: equal keys get one placeholder
 
 
-def contains_placeholder(text: str) -> bool:
-    return PLACEHOLDER.search(text) is not None
-
-
 # --- detectors: each yields spans of the original text --------------------------------------------
 
 
