@@ -36,7 +36,9 @@ FOUND = [
     (PiiKind.BIRTH_DATE, "1990 г.р.", "1990", "[BIRTH_DATE] г.р."),
     (PiiKind.BIRTH_DATE, "born 12 May 1990 in Leeds", "1990", "born [BIRTH_DATE] in Leeds"),
     (PiiKind.BIRTH_DATE, "DOB: 1990-05-12", "1990", "DOB: [BIRTH_DATE]"),
+    (PiiKind.BIRTH_DATE, "Дата рождения\n01.02.1990", "1990", "Дата рождения\n[BIRTH_DATE]"),
     (PiiKind.AGE, "Возраст: 35 лет", "35", "Возраст: [AGE]"),
+    (PiiKind.AGE, "Age | 35", "35", "Age | [AGE]"),
     (PiiKind.AGE, "Мужчина, 35 лет", "35", "Мужчина, [AGE]"),
     (PiiKind.AGE, "Age: 35", "35", "Age: [AGE]"),
     (PiiKind.AGE, "35 years old, married", "35", "[AGE], married"),
@@ -51,6 +53,7 @@ FOUND = [
     (PiiKind.PHOTO, "https://example.com/face.jpeg", "face", "[PHOTO]"),
     (PiiKind.NAME, "ФИО: Иванов Иван Иванович", "Иванов", "ФИО: [NAME]"),
     (PiiKind.NAME, "Name: John Smith", "Smith", "Name: [NAME]"),
+    (PiiKind.NAME, "ФИО:\nИванова Анна", "Иванова", "ФИО:\n[NAME]"),
 ]
 
 

@@ -111,6 +111,9 @@ _LABELLED_HANDLE = _compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# Between a label and its value: a colon, dash or table bar, or none, and the value may be on the next
+# line (a table cell read out of a document).
+_LABEL_GAP = r"[ \t]{0,3}[:\-–—|]?[ \t]{0,3}(?:\n[ \t]{0,3})?"
 _MONTHS = (
     r"январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|"
     r"ноябр[ья]|декабр[ья]|"
@@ -130,12 +133,13 @@ _BIRTH_LABEL = (
     r"date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\.?|born"
 )
 _BIRTH_DATE = _compile(
-    rf"(?<!\w)(?:{_BIRTH_LABEL})\s*[:\-–—]?\s*(?:(?:в|in|on)\s+)?(?P<date>{_DATE})", re.IGNORECASE
+    rf"(?<!\w)(?:{_BIRTH_LABEL}){_LABEL_GAP}(?:(?:в|in|on)\s+)?(?P<date>{_DATE})", re.IGNORECASE
 )
 # `1990 г.р.`, `1990 года рождения`.
 _BIRTH_YEAR = _compile(r"(?<!\d)(?P<date>(?:19|20)\d{2})\s*(?:г\.\s?р\.|года\s+рождения)", re.IGNORECASE)
 _AGE_LABELLED = _compile(
-    r"(?<!\w)(?:возраст|age)\s*[:\-–—]?\s*(?P<age>\d{1,2}(?:\s*(?:лет|года?|years?(?:\s+old)?|y\.?o\.?))?)(?!\d)",
+    rf"(?<!\w)(?:возраст|age){_LABEL_GAP}"
+    r"(?P<age>\d{1,2}(?:\s*(?:лет|года?|years?(?:\s+old)?|y\.?o\.?))?)(?!\d)",
     re.IGNORECASE,
 )
 # `35 years old`, `aged 35`; `Мужчина, 35 лет` / `Female, 29` (a gender word first, as job sites write).
@@ -186,8 +190,8 @@ _EN_ADDRESS = _compile(
 
 _NAME_LABEL = _compile(
     r"^[ \t]*(?:резюме|фио|ф\.и\.о\.|имя|кандидат|соискатель|контактное\s+лицо|"
-    r"name|full\s+name|candidate|applicant|contact\s+person|resume|cv|curriculum\s+vitae)[ \t]*[:\-–—][ \t]*"
-    r"(?P<name>\S[^\n]*)",
+    r"name|full\s+name|candidate|applicant|contact\s+person|resume|cv|curriculum\s+vitae)"
+    r"[ \t]*[:\-–—|][ \t]*(?:\n[ \t]*)?(?P<name>\S[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
 _HEADING_ONLY = _compile(r"(?:резюме|resume|résumé|cv|curriculum\s+vitae)[ \t]*:?", re.IGNORECASE)
