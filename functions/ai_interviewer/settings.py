@@ -70,6 +70,10 @@ class Settings(BaseModel):
     interview_questions: int = Field(default=6, ge=1, le=20)
     # `string` is the seed's "A, B, C"; `list` sends ["A", "B", "C"] for clients that validate an array.
     tags_format: TagsFormat = TagsFormat.STRING
+    # Personal data (contacts, birth date, age, address, photo, the CV's name) replaced by placeholders
+    # before any engine reads a resume or a vacancy (`engines.minimising`): screening candidates is
+    # high-risk AI under the EU AI Act. `PII_MINIMISATION=off` sends the texts as they are.
+    pii_minimisation: bool = True
     # Must equal the task queues' maxReceiveCount: on the last receive a failing job ends with a failure
     # webhook instead of vanishing into the DLQ.
     task_max_receive_count: int = Field(default=resources.TASK_MAX_RECEIVE_COUNT, ge=1)
@@ -151,6 +155,7 @@ class Settings(BaseModel):
             "openai_max_retries": "OPENAI_MAX_RETRIES",
             "interview_questions": "INTERVIEW_QUESTIONS",
             "tags_format": "TAGS_FORMAT",
+            "pii_minimisation": "PII_MINIMISATION",
             "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
             "task_retry_schedule": "TASK_RETRY_SCHEDULE",
             "rank_shortlist": "RANK_SHORTLIST",

@@ -61,8 +61,19 @@ def build_vacancy_store(settings: Settings) -> VacancyStore:
     return DynamoDbVacancyStore(aws.dynamodb(), settings.vacancies_table_name)
 
 
-def build_engine(settings: Settings) -> Engine:
-    if settings.engine is EngineChoice.OPENAI:
+def build_engine(settings: Settings, choice: EngineChoice | None = None) -> Engine:
+    """The engine `choice` (default: the configured one). Every engine is built here, so each one, a
+    second engine next to the configured one included, gets the PII minimisation when it is on."""
+    engine = _bare_engine(settings, settings.engine if choice in (None, EngineChoice.AUTO) else choice)
+    if settings.pii_minimisation:
+        from ai_interviewer.engines.minimising import MinimisingEngine  # noqa: PLC0415
+
+        return MinimisingEngine(engine)
+    return engine
+
+
+def _bare_engine(settings: Settings, choice: EngineChoice) -> Engine:
+    if choice is EngineChoice.OPENAI:
         from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415
 
         return OpenAiEngine.from_settings(settings)

@@ -1,0 +1,72 @@
+"""The engine port with personal data kept from the engine (`PII_MINIMISATION`, on by default).
+
+`wiring.build_engine` wraps every engine it builds in `MinimisingEngine`, so the model (and the heuristic
+engine, which judges the same text) only ever reads minimised resumes and vacancies (`ai_interviewer.pii`).
+What the engine returns goes to the client as it is: every removal left a placeholder, so a quote
+without one is the original text verbatim, and one with a placeholder keeps it, as personal data is
+never put back into model output. The tasks' own screening (`screening.detect_flags`) still reads the
+raw resume, outside this wrapper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
+from ai_interviewer.language import Language
+from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.pii import minimise
+
+
+def minimised_resume(text: str) -> str:
+    return minimise(text, resume=True).text
+
+
+def minimised_vacancy(text: str) -> str:
+    """A vacancy's contact details (a recruiter's e-mail, phone, messenger, a labelled contact person)
+    are a third person's data: removed from every call, write_vacancy and extract_tags included, as
+    neither needs them to write a description or name tags."""
+    return minimise(text, resume=False).text
+
+
+class MinimisingEngine(Engine):
+    """`inner` as it is (name, model, prompt version, progress reports), fed minimised texts."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.model = inner.model
+        self.prompt_version = inner.prompt_version
+
+    def assess_resumes(
+        self,
+        vacancy_text: str,
+        resumes: Sequence[ResumeIn],
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[list[ResumeAssessment], Usage]:
+        # Same length and order: the inner engine's progress reports keep their positions.
+        minimised = [
+            resume.model_copy(update={"content": minimised_resume(resume.content)}) for resume in resumes
+        ]
+        return self.inner.assess_resumes(minimised_vacancy(vacancy_text), minimised, criteria, language)
+
+    def run_interview(
+        self,
+        vacancy_text: str,
+        resume_text: str,
+        criteria: Sequence[str],
+        language: Language,
+    ) -> tuple[Interview, Usage]:
+        return self.inner.run_interview(
+            minimised_vacancy(vacancy_text), minimised_resume(resume_text), criteria, language
+        )
+
+    def write_vacancy(
+        self, base_text: str, weights: dict[str, float], language: Language
+    ) -> tuple[str, Usage]:
+        return self.inner.write_vacancy(minimised_vacancy(base_text), weights, language)
+
+    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
+        return self.inner.extract_tags(minimised_vacancy(vacancy_text), language)
