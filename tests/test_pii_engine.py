@@ -15,7 +15,7 @@ from ai_interviewer.engines.minimising import MinimisingEngine
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.settings import EngineChoice, Settings
-from ai_interviewer.wiring import build_engine
+from ai_interviewer.wiring import build_engine, build_services
 
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply
 from tests.test_openai_engine import fenced
@@ -209,3 +209,11 @@ def test_the_heuristic_engine_judges_the_minimised_text() -> None:
     assert judged[True].criteria["technical_skills"].score < judged[False].criteria["technical_skills"].score
     assert {"Есть опыт: Python", "Есть опыт: Django"} <= set(judged[True].pros)
     assert "2019–2023" in judged[True].criteria["experience"].reason  # the date range is still read
+
+
+@pytest.mark.usefixtures("moto_endpoint")  # clients are built, and cached per process, on its endpoint
+def test_the_shortlist_stage_reads_the_minimised_text_too(fake: FakeOpenAI) -> None:
+    services = build_services(openai_settings(fake))
+    first_stage = services.shortlist_engine
+    assert isinstance(first_stage, MinimisingEngine) and first_stage.inner.name == "heuristic"
+    assert isinstance(services.engine, MinimisingEngine) and services.engine.inner.name == "openai"

@@ -47,7 +47,7 @@ class Services:
     def shortlist_engine(self) -> Engine:
         """The first stage of a two-stage ranking (rank-resumes' `shortlist`): the heuristic engine."""
         if self._shortlist_engine is None:
-            self._shortlist_engine = build_heuristic_engine(self.settings)
+            self._shortlist_engine = build_engine(self.settings, EngineChoice.HEURISTIC)
         return self._shortlist_engine
 
 
@@ -77,12 +77,6 @@ def _bare_engine(settings: Settings, choice: EngineChoice) -> Engine:
         from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415
 
         return OpenAiEngine.from_settings(settings)
-    return build_heuristic_engine(settings)
-
-
-def build_heuristic_engine(settings: Settings) -> Engine:
-    """The engine without a model: the configured engine when no endpoint is set, and a shortlist's
-    first stage. Every heuristic engine is built here."""
     from ai_interviewer.engines.heuristic import HeuristicEngine  # noqa: PLC0415
 
     return HeuristicEngine()
