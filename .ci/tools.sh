@@ -48,9 +48,10 @@ ensure_uv() {
 }
 
 # uv compiles bytecode only when asked (`--compile-bytecode`), and a `.venv` made by a plain `uv sync`
-# or `uv run` has none: the first start of the local stack then compiles moto, botocore and pydantic from
-# source (about 3 s here). A stamp in the environment records the uv.lock whose installation was compiled,
-# so `./run` compiles once per lock and every later start finds the bytecode.
+# or `uv run` has none: each start of the local stack then compiles moto, botocore and pydantic from
+# source, every time where PYTHONDONTWRITEBYTECODE is set (as in many containers). A stamp in the
+# environment records the uv.lock whose installation was compiled, so `./run` compiles once per lock and
+# every later start finds the bytecode.
 _bytecode_stamp() { printf '%s/.ai-interviewer-bytecode' "${UV_PROJECT_ENVIRONMENT:-.venv}"; }
 _lock_digest() { cksum <uv.lock | awk '{print $1 "-" $2}'; }
 
@@ -59,9 +60,10 @@ bytecode_current() {
 }
 
 # `uv sync ARGS... --compile-bytecode` (which compiles the whole environment, not only what it installs),
-# then the stamp.
+# our own package too (an edited module's stale bytecode is simply recompiled), then the stamp.
 sync_compiled() {
     uv sync "$@" --compile-bytecode
+    uv run --frozen --no-sync python -m compileall -q -j 0 functions >/dev/null
     _lock_digest >"$(_bytecode_stamp)"
 }
 
