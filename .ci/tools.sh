@@ -47,6 +47,26 @@ ensure_uv() {
     export PATH="$TOOLS_HOME/bin:$PATH"
 }
 
+# uv compiles bytecode only when asked (`--compile-bytecode`), and a `.venv` made by a plain `uv sync`
+# or `uv run` has none: each start of the local stack then compiles moto, botocore and pydantic from
+# source, every time where PYTHONDONTWRITEBYTECODE is set (as in many containers). A stamp in the
+# environment records the uv.lock whose installation was compiled, so `./run` compiles once per lock and
+# every later start finds the bytecode.
+_bytecode_stamp() { printf '%s/.ai-interviewer-bytecode' "${UV_PROJECT_ENVIRONMENT:-.venv}"; }
+_lock_digest() { cksum <uv.lock | awk '{print $1 "-" $2}'; }
+
+bytecode_current() {
+    [ "$(cat "$(_bytecode_stamp)" 2>/dev/null)" = "$(_lock_digest)" ]
+}
+
+# `uv sync ARGS... --compile-bytecode` (which compiles the whole environment, not only what it installs),
+# our own package too (an edited module's stale bytecode is simply recompiled), then the stamp.
+sync_compiled() {
+    uv sync "$@" --compile-bytecode
+    uv run --frozen --no-sync python -m compileall -q -j 0 functions >/dev/null
+    _lock_digest >"$(_bytecode_stamp)"
+}
+
 ensure_node() {
     local version
     version="$(node --version 2>/dev/null || true)"

@@ -30,8 +30,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger
-
 from ai_interviewer.delivery import DeliveryResult, WebhookPoster
 from ai_interviewer.errors import FailureCode, TransientError
 from ai_interviewer.jobs import JobStore
@@ -44,6 +42,7 @@ from ai_interviewer.models.jobs import (
     utc_now,
 )
 from ai_interviewer.models.payloads import Envelope, ErrorDetail, webhook_body
+from ai_interviewer.observability import logger
 from ai_interviewer.queues import SQS_MAX_VISIBILITY_SECONDS, Queues
 from ai_interviewer.resources import NOTIFIER_TIMEOUT_SECONDS
 from ai_interviewer.settings import Settings, signing_token, webhook_tokens
@@ -58,7 +57,6 @@ from ai_interviewer.url_safety import (
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
 
-logger = Logger(child=True)
 
 USER_AGENT = "AI-Interviewer-Webhooks/1.2"
 RETRY_JITTER = 0.2  # each scheduled delay is stretched or shrunk by up to 20 %

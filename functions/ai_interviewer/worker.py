@@ -27,7 +27,6 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -48,14 +47,11 @@ from ai_interviewer.errors import (
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
+from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.queues import load_request
-from ai_interviewer.resources import METRICS_NAMESPACE, TaskName
+from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks import TASKS
 from ai_interviewer.wiring import Services, default_services
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
 INVALID_REQUEST = FailureCode.INVALID_REQUEST

@@ -1,4 +1,4 @@
-"""The api function's Powertools logger (service name from POWERTOOLS_SERVICE_NAME).
+"""The api function's Powertools logger: the one every function shares (`ai_interviewer.observability`).
 
 One instance for the handler and the logic, so the correlation id (the job id, once known) set by the
 logic appears on every line. Log ids, task names and statuses only: never bodies, texts or tokens.
@@ -6,6 +6,6 @@ logic appears on every line. Log ids, task names and statuses only: never bodies
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
+from ai_interviewer.observability import logger
 
-logger = Logger()
+__all__ = ["logger"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -19,12 +18,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import NotifyMessage
 from ai_interviewer.notifier import Notifier
-from ai_interviewer.resources import METRICS_NAMESPACE
+from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.wiring import default_services
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 class DeliveryPostponedError(TransientError):

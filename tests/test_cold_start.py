@@ -1,0 +1,111 @@
+"""What each function loads at import, in a fresh interpreter as Lambda loads it: the X-Ray SDK only
+where tracing is on and only botocore patched, the OpenAI SDK in the model workers' init phase only."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from ai_interviewer import resources
+from ai_interviewer.observability import TRACED_MODULES
+from ai_interviewer.resources import TaskName
+
+# Libraries X-Ray's patch_all would import and patch if installed (this environment has them all).
+OTHER_PATCHABLE = ("psycopg", "sqlite3", "requests", "httplib", "pymongo", "pynamodb")
+
+PROBE = """
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+report = {"loaded": sorted(name for name in sys.modules)}
+observability = sys.modules["ai_interviewer.observability"]
+if "tracer" in vars(observability):
+    tracer = observability.tracer
+    report["tracer"] = {"disabled": tracer.disabled, "provider": type(tracer.provider).__module__}
+if "aws_xray_sdk.core.patcher" in sys.modules:
+    report["patched"] = sorted(sys.modules["aws_xray_sdk.core.patcher"]._PATCHED_MODULES)
+print(json.dumps(report))
+"""
+
+
+def _module(handler: str) -> str:
+    return handler.rsplit(".", 1)[0]
+
+
+WORKER_MODULES = [_module(resources.task_handler(task)) for task in TaskName]
+SQS_MODULES = [
+    *WORKER_MODULES,
+    _module(resources.NOTIFIER_HANDLER),
+    "ai_interviewer.handlers.task_dead_letters",
+]
+
+
+def _import_in_fresh_interpreter(module: str, *, lambda_like: bool, engine: str = "openai") -> dict[str, Any]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("POWERTOOLS_TRACE", "LAMBDA_", "AWS_SAM", "_X_AMZN", "LLM_"))
+    }
+    environment.update({"AWS_DEFAULT_REGION": "us-east-1", "LLM_ENGINE": engine, "OPENAI_API_KEY": "sk-test"})
+    if lambda_like:
+        # What Powertools reads to decide it runs in Lambda, where the functions trace (Tracing.ACTIVE).
+        environment["LAMBDA_TASK_ROOT"] = os.getcwd()
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = "ai-interviewer-test"
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", PROBE, module],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return report
+
+
+@pytest.mark.parametrize("module", SQS_MODULES)
+def test_with_tracing_off_no_function_imports_the_xray_recorder(module: str) -> None:
+    report = _import_in_fresh_interpreter(module, lambda_like=False)
+    assert report["tracer"] == {"disabled": True, "provider": "ai_interviewer.observability"}
+    assert "aws_xray_sdk.core" not in report["loaded"]
+    assert not set(OTHER_PATCHABLE) & set(report["loaded"])
+
+
+@pytest.mark.parametrize("module", [WORKER_MODULES[0], _module(resources.NOTIFIER_HANDLER)])
+def test_in_lambda_the_tracer_patches_botocore_only(module: str) -> None:
+    report = _import_in_fresh_interpreter(module, lambda_like=True)
+    assert report["tracer"] == {"disabled": False, "provider": "aws_xray_sdk.core.async_recorder"}
+    assert report["patched"] == sorted(TRACED_MODULES) == ["botocore"]
+    # patch_all would have imported every one of these that is installed
+    assert not set(OTHER_PATCHABLE) & set(report["loaded"])
+
+
+def test_in_lambda_the_api_builds_no_tracer_and_loads_neither_xray_nor_the_model_sdk() -> None:
+    report = _import_in_fresh_interpreter(_module(resources.API_HANDLER), lambda_like=True)
+    assert "tracer" not in report
+    loaded = set(report["loaded"])
+    assert not {"aws_xray_sdk.core", "openai", "httpx2", "psycopg"} & loaded
+
+
+@pytest.mark.parametrize(
+    ("task", "engine", "loads_sdk"),
+    [
+        (TaskName.RANK_RESUMES, "openai", True),
+        (TaskName.GENERATE_TAGS, "openai", True),
+        (TaskName.RANK_RESUMES, "heuristic", False),
+        (TaskName.ADD_VACANCY_WITH_CANDIDATES, "openai", False),
+    ],
+)
+def test_a_model_worker_imports_its_engine_at_init_and_only_a_model_worker(
+    task: TaskName, engine: str, loads_sdk: bool
+) -> None:
+    report = _import_in_fresh_interpreter(
+        _module(resources.task_handler(task)), lambda_like=False, engine=engine
+    )
+    loaded = set(report["loaded"])
+    assert ("openai" in loaded) is loads_sdk
+    assert ("ai_interviewer.engines.openai_engine" in loaded) is loads_sdk
