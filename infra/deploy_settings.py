@@ -138,6 +138,14 @@ class DeploySettings(BaseModel):
     llm_max_concurrency: int = Field(default=DEFAULT_LLM_MAX_CONCURRENCY, ge=1, le=256)
     # `list` sends generate-tags' `tags` as a JSON array (TAGS_FORMAT); the default is the seed's string.
     tags_format: TagsFormat = TagsFormat.STRING
+    # A default shortlist for rank-resumes (RANK_SHORTLIST): the model judges only the heuristic's best N.
+    rank_shortlist: int | None = Field(default=None, ge=1)
+    # USD per million tokens (LLM_PRICE_*_PER_MTOK) over the price table, for `usage.cost_usd`.
+    llm_price_input_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    llm_price_cached_input_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    llm_price_output_per_mtok: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    # Personal data replaced by placeholders before any engine reads a text (PII_MINIMISATION).
+    pii_minimisation: bool = True
     # Concurrent invocations per task queue (SQS event source maximum concurrency, 2..1000): with
     # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
     worker_max_concurrency: int = Field(default=WORKER_MAX_CONCURRENCY, ge=2, le=1000)
@@ -170,7 +178,16 @@ class DeploySettings(BaseModel):
     database_min_capacity: float = Field(default=0.5, ge=0.5, le=256)
     database_max_capacity: float = Field(default=2, ge=1, le=256)
 
-    @field_validator("openai_base_url", "alarm_email", "alarm_topic_arn", mode="before")
+    @field_validator(
+        "openai_base_url",
+        "alarm_email",
+        "alarm_topic_arn",
+        "rank_shortlist",
+        "llm_price_input_per_mtok",
+        "llm_price_cached_input_per_mtok",
+        "llm_price_output_per_mtok",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

@@ -84,9 +84,18 @@ class FunctionBlueprint(Construct):
             "JOB_TTL_DAYS": str(settings.job_ttl_days),
             # The api describes the configured format in its OpenAPI document; the tag worker uses it.
             "TAGS_FORMAT": settings.tags_format.value,
+            "PII_MINIMISATION": "on" if settings.pii_minimisation else "off",
         }
-        if settings.openai_base_url:
-            self.common_environment["OPENAI_BASE_URL"] = settings.openai_base_url
+        optional = {
+            "OPENAI_BASE_URL": settings.openai_base_url,
+            "RANK_SHORTLIST": settings.rank_shortlist,
+            "LLM_PRICE_INPUT_PER_MTOK": settings.llm_price_input_per_mtok,
+            "LLM_PRICE_CACHED_INPUT_PER_MTOK": settings.llm_price_cached_input_per_mtok,
+            "LLM_PRICE_OUTPUT_PER_MTOK": settings.llm_price_output_per_mtok,
+        }
+        self.common_environment.update(
+            {name: str(value) for name, value in optional.items() if value is not None}
+        )
 
     def build(self, scope: Construct, construct_id: str, spec: FunctionSpec) -> lambda_.Function:
         log_group = logs.LogGroup(

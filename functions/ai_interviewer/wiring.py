@@ -89,7 +89,9 @@ def import_engine(settings: Settings) -> None:
     if settings.engine is EngineChoice.OPENAI:
         import ai_interviewer.engines.openai_engine  # noqa: PLC0415
     else:
-        import ai_interviewer.engines.heuristic  # noqa: F401, PLC0415
+        import ai_interviewer.engines.heuristic  # noqa: PLC0415
+    if settings.pii_minimisation:
+        import ai_interviewer.engines.minimising  # noqa: F401, PLC0415
 
 
 def build_services(settings: Settings) -> Services:
