@@ -139,6 +139,12 @@ class Observability(Construct):
             threshold=1,
             description="A webhook gave up after its whole retry schedule (the receiver never took it)",
         )
+        self._alarm(
+            "AuditRecordsLost",
+            self._custom("AuditRecordsLost"),
+            threshold=1,
+            description="A job's audit record could not be written by its last receive (EU AI Act Art. 12)",
+        )
 
         self.dashboard = self._dashboard(settings, functions, work_queues, task_queues, rest_api)
 

@@ -444,3 +444,14 @@ def test_a_parked_request_that_cannot_be_read_now_is_retried_not_recorded_withou
         "batchItemFailures": [{"itemIdentifier": "m-unreadable"}]
     }
     assert stored_versions(aws, job_id) == [] and not job(broken, job_id).notify_enqueued
+
+
+def test_on_the_last_receive_an_unwritable_record_no_longer_holds_the_webhook(aws: AwsStack) -> None:
+    """The client's webhook is the contract: the last allowed receive hands the job off without its
+    record (counted as AuditRecordsLost) instead of leaving it silent."""
+    broken = services_with(aws, AUDIT_BUCKET_NAME="no-such-audit-bucket", TASK_MAX_RECEIVE_COUNT="1")
+    job_id = accept(broken, TaskName.GENERATE_TAGS)
+    assert run_queued(aws, TaskName.GENERATE_TAGS, broken) == {"received": 1, **NO_FAILURES}
+    assert job(broken, job_id).notify_enqueued
+    assert drain_notify(aws) == [{"job_id": job_id, "chain": 0}]
+    assert stored_versions(aws, job_id) == []

@@ -143,13 +143,14 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
                 "Dead-lettered job failed", extra={"task": job.task.value, "status": job.status.value}
             )
             _count("JobsCrashed")
+            # Not final: a record that fails here stays in the DLQ and is tried again (its own alarm).
             if _fail(job, detail, None, services):
-                record_audit(job.job_id, message, services)
+                _audit(job.job_id, message, services, final=False)
                 _hand_off(job.job_id, services)
                 _discard_request(message, services)
                 return
             job = services.jobs.get(job.job_id) or job  # finished meanwhile: complete its hand-off
-        _finish_redelivery(job, message, services)
+        _finish_redelivery(job, message, services, final=False)
     finally:
         logger.set_correlation_id(None)
 
@@ -190,14 +191,15 @@ def run_job(
         logger.warning("Task message for an unknown job dropped")
         _count("TaskMessagesDropped")
         return
+    final = receive_count >= services.settings.task_max_receive_count
     if job.status.finished:
-        _finish_redelivery(job, message, services)
+        _finish_redelivery(job, message, services, final=final)
         return
     if jobs.start(job.job_id) is None:
         # Another delivery finished the job between our read and our start.
         finished = jobs.get(job.job_id)
         if finished is not None:
-            _finish_redelivery(finished, message, services)
+            _finish_redelivery(finished, message, services, final=final)
         return
     logger.info("Job running", extra={"task": job.task.value, "receive_count": receive_count})
 
@@ -241,9 +243,22 @@ def run_job(
         # A racing delivery recorded the outcome first; that delivery hands the job to the notifier.
         logger.info("Job finished by another delivery")
         return
-    record_audit(job.job_id, message, services)
+    _audit(job.job_id, message, services, final=final)
     _hand_off(job.job_id, services)
     _discard_request(message, services)
+
+
+def _audit(job_id: str, message: TaskMessage, services: Services, *, final: bool) -> None:
+    """The job's audit record before its webhook. A failed write brings the message back while receives
+    remain; on the last one (`final`) the webhook goes without it: the client's webhook is the contract,
+    and a lost record is counted (`AuditRecordsLost`, alarmed) for the deployer to see."""
+    try:
+        record_audit(job_id, message, services)
+    except TransientError:
+        if not final:
+            raise
+        logger.error("Audit record lost: the last receive hands the job off without it")
+        _count("AuditRecordsLost")
 
 
 def _retry_or_fail(
@@ -300,13 +315,13 @@ def _fail(job: Job, error: ErrorDetail, usage: Usage | None, services: Services)
     return failed
 
 
-def _finish_redelivery(job: Job, message: TaskMessage, services: Services) -> None:
+def _finish_redelivery(job: Job, message: TaskMessage, services: Services, *, final: bool) -> None:
     """A message for a finished job never runs the task again; it only completes a lost hand-off."""
     if job.notify_enqueued:
         logger.info("Task message for a finished job ignored", extra={"status": job.status.value})
     else:
         logger.info("Finished job handed to the notifier again", extra={"status": job.status.value})
-        record_audit(job.job_id, message, services)  # lost with the hand-off if the worker died first
+        _audit(job.job_id, message, services, final=final)  # lost with the hand-off if the worker died first
         _hand_off(job.job_id, services)
     _discard_request(message, services)
 

@@ -93,11 +93,11 @@ def test_api_5xx_and_latency_alarms(default_stack: Synthesized) -> None:
     assert 0 < latency["Threshold"] < 10_000  # below the api function's 10 s timeout
 
 
-def test_failed_attempts_and_exhausted_webhooks_alarm_on_this_stages_metrics(
+def test_failed_attempts_exhausted_webhooks_and_lost_audit_records_alarm_on_this_stages_metrics(
     default_stack: Synthesized,
 ) -> None:
     custom = {alarm["MetricName"]: alarm for alarm in alarms(default_stack, "AiInterviewer")}
-    assert set(custom) == {"JobAttemptsFailed", "Webhook_exhausted"}
+    assert set(custom) == {"JobAttemptsFailed", "Webhook_exhausted", "AuditRecordsLost"}
     function = next(iter(default_stack.resources("AWS::Lambda::Function").values()))
     service = function["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
     for alarm in custom.values():
