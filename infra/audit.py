@@ -72,8 +72,13 @@ class AuditRecords(Construct):
         self._grant(role, "s3:PutObject")
 
     def grant_record_reading(self, role: iam.IRole) -> None:
-        """The api serves a record (GET /api/v1/jobs/{job_id}/audit)."""
+        """The api serves a record (GET /api/v1/jobs/{job_id}/audit). With s3:ListBucket a record not
+        written yet is a 404 NoSuchKey (404 audit_not_found), not a 403 that would read as a 500; it
+        lists only job ids whose records the api may read anyway."""
         self._grant(role, "s3:GetObject")
+        iam.Grant.add_to_principal(
+            grantee=role, actions=["s3:ListBucket"], resource_arns=[self.bucket.bucket_arn]
+        )
 
     def _grant(self, role: iam.IRole, *actions: str) -> None:
         iam.Grant.add_to_principal(

@@ -161,8 +161,13 @@ class Storage(Construct):
         self._grant_objects(role, REQUESTS_PREFIX, "s3:PutObject")
 
     def grant_request_consumption(self, role: iam.IRole) -> None:
-        """A worker reads its parked request and deletes it when the job is done."""
+        """A worker reads its parked request and deletes it when the job is done. With s3:ListBucket a
+        request already deleted is a 404 NoSuchKey (gone for good, `audit._request_of`), not a 403 that
+        reads as a transient failure."""
         self._grant_objects(role, REQUESTS_PREFIX, "s3:GetObject", "s3:DeleteObject")
+        iam.Grant.add_to_principal(
+            grantee=role, actions=["s3:ListBucket"], resource_arns=[self.payload_bucket.bucket_arn]
+        )
 
     def grant_result_upload(self, role: iam.IRole) -> None:
         self._grant_objects(role, RESULTS_PREFIX, "s3:PutObject")

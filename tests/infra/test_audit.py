@@ -32,7 +32,8 @@ def records_arn(bucket_id: str) -> dict[str, Any]:
 
 
 def audit_actions(stack: Synthesized, bucket_id: str) -> dict[str, set[str]]:
-    """Role -> S3 actions it has on the audit bucket; each grant must be on the records' prefix."""
+    """Role -> S3 actions it has on the audit bucket; each object grant must be on the records' prefix,
+    and s3:ListBucket (the api's, so a missing record is a 404, not a 403) on the bucket itself."""
     granted: dict[str, set[str]] = {}
     for function_id in stack.resources("AWS::Lambda::Function"):
         role_id = role_of(stack, function_id)
@@ -43,7 +44,10 @@ def audit_actions(stack: Synthesized, bucket_id: str) -> dict[str, set[str]]:
             s3_actions = [a for a in actions_of(statement) if a.startswith(("s3:", "*"))]
             if on_bucket and s3_actions and statement["Effect"] == "Allow":
                 granted.setdefault(role_id, set()).update(s3_actions)
-                assert on_bucket == [records_arn(bucket_id)], (role_id, on_bucket)
+                if s3_actions == ["s3:ListBucket"]:
+                    assert on_bucket == [{"Fn::GetAtt": [bucket_id, "Arn"]}], (role_id, on_bucket)
+                else:
+                    assert on_bucket == [records_arn(bucket_id)], (role_id, on_bucket)
     return granted
 
 
@@ -133,7 +137,7 @@ def test_only_the_workers_and_the_task_dlq_consumer_write_records_and_only_the_a
         role(resources.TASK_DEAD_LETTERS_HANDLER)
     }
     expected = {writer: {"s3:PutObject"} for writer in writers}
-    expected[role(resources.API_HANDLER)] = {"s3:GetObject"}
+    expected[role(resources.API_HANDLER)] = {"s3:GetObject", "s3:ListBucket"}
     assert audit_actions(default_stack, bucket_id) == expected
     assert len(writers) == 6
 
