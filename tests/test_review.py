@@ -115,6 +115,19 @@ def test_a_high_score_whose_high_criteria_quote_nothing_is_thin_evidence() -> No
     assert ranked(STRONG, keyword) == (True, [ReviewReason.THIN_EVIDENCE])
 
 
+def test_a_quotation_of_the_minimised_text_is_evidence_of_the_raw_resume() -> None:
+    """An engine reads the PII-minimised resume, so its quotes may hold placeholders where the raw resume
+    has the data: the rest of the quotation still has to be there."""
+    minimised_quotes = {
+        **QUOTED,
+        "experience": "опыт — «[NAME], Python-разработчик. 2019 — 2025, ООО «Финтех»»",
+        "technical_skills": "стек — «[NAME], Python-разработчик»",
+    }
+    assert ranked(STRONG, minimised_quotes) == (False, [])
+    invented = {name: "«[NAME] руководила отделом из 50 человек в Google»" for name in STRONG}
+    assert ranked(STRONG, invented) == (True, [ReviewReason.THIN_EVIDENCE])
+
+
 def test_thin_evidence_weighs_criteria_and_only_applies_to_high_scores() -> None:
     # Only the two lightest high criteria lack quotes (weight 5 of 17): most of the weight is evidenced.
     partly = {**QUOTED, "communication": "хорошо", "teamwork": "хорошо"}

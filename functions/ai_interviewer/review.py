@@ -4,8 +4,9 @@ with one-line reasons, flags), so the answer is the same whichever engine judged
 
 A reason's evidence is a quotation in it («…» or “…”, as both engines write them) whose words occur, in
 that order, in the texts judged (the resume; for an interview also its transcript), ignoring case,
-punctuation and spacing; "…" marks a cut, each piece must occur. A quotation that is not in the texts (a
-model paraphrasing or inventing) is no evidence.
+punctuation and spacing; "…" marks a cut, each piece must occur. A PII placeholder (`[EMAIL_1]`, `[NAME]`:
+the engine read the minimised text, `pii.py`) counts as a cut too, since the texts here are the raw ones.
+A quotation that is not in the texts (a model paraphrasing or inventing) is no evidence.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from ai_interviewer.models.payloads import CriterionJudgement, Review, ReviewReason
+from ai_interviewer.pii import PLACEHOLDER
 from ai_interviewer.scoring import overall_score
 
 # A criterion scored this high (0..10) should quote what it rests on.
@@ -66,7 +68,7 @@ class Source:
         """`reason` quotes the texts: some quotation of MIN_QUOTE_WORDS words or more, every piece of it
         found word for word."""
         for quotation in _quotations(reason):
-            pieces = [_words(piece) for piece in quotation.split("…")]
+            pieces = [_words(piece) for piece in PLACEHOLDER.sub("…", quotation).split("…")]
             pieces = [piece for piece in pieces if piece]
             if sum(len(piece) for piece in pieces) < MIN_QUOTE_WORDS:
                 continue
