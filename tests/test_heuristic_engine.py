@@ -73,7 +73,7 @@ def engine() -> HeuristicEngine:
 
 
 def test_the_engine_names_itself_and_costs_no_model_calls(engine: HeuristicEngine) -> None:
-    assert (engine.name, engine.model, engine.prompt_version) == ("heuristic", None, "heuristic-2")
+    assert (engine.name, engine.model, engine.prompt_version) == ("heuristic", None, "heuristic-3")
     _, usage = engine.extract_tags(SEED_TAGS_VACANCY, Language.RU)
     assert usage == Usage()
     _, usage = engine.assess_resumes("Python", [ResumeIn(filename="a", content="Python")], ["x"], Language.EN)

@@ -25,6 +25,7 @@ from ai_interviewer.language import Language
 from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import CriterionJudgement, Flag, ReviewReason
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn, StartInterviewRequest
+from ai_interviewer.prompts import CURRENT_VERSION
 from ai_interviewer.recommendations import (
     RECOMMENDATION_TEXT,
     Recommendation,
@@ -308,7 +309,7 @@ def test_heuristic_prose_and_the_analysis_prompts_never_reject_finally() -> None
     for catalogue in MESSAGES.values():
         for key, text in catalogue.items():
             assert not FINAL_REJECTION.search(text), key
-    prompts = Path(__file__).parents[1] / "functions" / "ai_interviewer" / "prompts" / "v1"
+    prompts = Path(__file__).parents[1] / "functions" / "ai_interviewer" / "prompts" / CURRENT_VERSION
     assert "recruiter makes the decision" in (prompts / "en" / "analysis.md").read_text(encoding="utf-8")
     assert "Решение принимает рекрутер" in (prompts / "ru" / "analysis.md").read_text(encoding="utf-8")
 

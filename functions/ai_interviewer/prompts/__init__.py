@@ -6,4 +6,4 @@ wording a result came from. They ship inside the package and are read with `impo
 """
 
 # The version the OpenAI engine uses and records on every job.
-CURRENT_VERSION = "v1"
+CURRENT_VERSION = "v2"

@@ -21,7 +21,7 @@ from ai_interviewer.screening import remove_injections
 class HeuristicEngine(Engine):
     name = "heuristic"
     model = None
-    prompt_version = "heuristic-2"
+    prompt_version = "heuristic-3"
 
     def __init__(self, today: date | None = None) -> None:
         # "по настоящее время" / "present" ends a work period today; tests fix the clock here.
