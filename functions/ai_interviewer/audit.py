@@ -2,16 +2,17 @@
 
 EU AI Act, Art. 12 and 26(6): a high-risk system (employment, Annex III) keeps logs of its operation
 that its deployer holds for at least six months. The record says what ran (task, engine, model, prompt
-version), when, on which inputs (SHA-256 digests only: never the text, never a filename), which token
-slot authenticated the request (never its value), and what came out (every criterion's judgement, the
-flags, the computed scores, the final order, the token usage; free text such as summaries only as the
-digest of the whole result).
+version), when, on which inputs (SHA-256 digests only: never an input text, never a filename), which
+token slot authenticated the request (never its value), and what came out (every criterion's judgement,
+the flags, the computed scores, the final order, the token usage; free text such as summaries only as
+the digest of the whole result). A criterion's reason may quote a short passage of the resume (its
+evidence): with PII_MINIMISATION on, a minimised one.
 
 Immutability: the object is put with `If-None-Match: *` (the bucket policy refuses a put without it, so
 a second write is refused rather than stacked as a new version) and the bucket's default retention
 (GOVERNANCE) refuses deleting the version. The record is built from the job record and the request
 alone, with no clock of its own, so a redelivered message rebuilds the same bytes: a write refused
-because the record exists is done when the stored bytes hash the same.
+because the record exists is done (the writers cannot read records to compare: only the api reads).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class AuditRecord(BaseModel):
     model: str | None = None
     prompt_version: str | None = None
     authenticated_by: TokenSlot
-    request_sha256: str  # of the raw body the api accepted
+    request_sha256: str  # the job's: of the validated request as canonical JSON (the Idempotency-Key's check)
     # None when the request could no longer be read (a claim-checked body already gone).
     inputs: list[InputDigest] | None = None
     parameters: dict[str, Any] | None = None

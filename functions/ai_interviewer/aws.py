@@ -8,6 +8,8 @@ points the clients at the local stack's emulation.
 Every call gives up well inside the shortest function timeout (the api's 10 s): botocore's defaults
 (60 s to connect, 60 s per read, up to 10 attempts for DynamoDB) would let one unanswered call outlive the
 invocation, which is then killed between two writes instead of failing with an error it can handle.
+This bounds one call, not a request of several: what a kill between two calls leaves, acceptance's
+transaction and the task's kept progress make safe to retry.
 """
 
 from __future__ import annotations

@@ -16,10 +16,12 @@ Log ids, task names and statuses only: never bodies, texts or tokens.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from ai_interviewer.resources import METRICS_NAMESPACE
@@ -74,8 +76,13 @@ class NoTracing(BaseProvider):
 
 
 def tracing_enabled() -> bool:
-    """Powertools' own rule (in Lambda, not SAM local or Chalice, POWERTOOLS_TRACE_DISABLED not true)."""
-    return not Tracer._is_tracer_disabled()
+    """Powertools' rule, from the same public variables: in Lambda (LAMBDA_TASK_ROOT), not under SAM local
+    or Chalice, and POWERTOOLS_TRACE_DISABLED not true."""
+    if resolve_truthy_env_var_choice(env=os.getenv("POWERTOOLS_TRACE_DISABLED", "false")):
+        return False
+    in_lambda = bool(os.getenv("LAMBDA_TASK_ROOT"))
+    emulated = bool(os.getenv("AWS_SAM_LOCAL") or os.getenv("AWS_CHALICE_CLI_MODE"))
+    return in_lambda and not emulated
 
 
 def build_tracer() -> Tracer:

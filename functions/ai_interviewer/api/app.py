@@ -185,7 +185,7 @@ def build_resolver(services: Services) -> APIGatewayRestResolver:
 
     @app.get(
         f"{API_PREFIX}/jobs/<job_id>/audit",
-        summary="The finished job's immutable audit record (EU AI Act Art. 12): digests, never the texts",
+        summary="The finished job's immutable audit record (EU AI Act Art. 12): digests, not input texts",
         operation_id="get_job_audit",
         tags=["jobs"],
         security=[{TOKEN_SCHEME: []}],
