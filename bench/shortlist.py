@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ai_interviewer import evaluation
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.settings import Settings
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 from ai_interviewer.wiring import Services

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, NotifyMessage, TaskMessage, Usage
+from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, NotifyMessage, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import TaskName
 from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore

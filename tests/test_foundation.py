@@ -12,8 +12,9 @@ from ai_interviewer import aws
 from ai_interviewer import settings as settings_module
 from ai_interviewer.jobs import DynamoDbJobStore, IdempotencyKeyHeldError
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, TokenSlot, Usage
+from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import ErrorDetail, RankedResume, TagsFormat
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.queues import SqsQueues, load_request
 from ai_interviewer.resources import API_TIMEOUT_SECONDS, TaskName

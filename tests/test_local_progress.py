@@ -15,10 +15,10 @@ from ai_interviewer.models.jobs import (
     Job,
     NotifyMessage,
     TaskMessage,
-    Usage,
     utc_now,
 )
 from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.resources import TaskName
 

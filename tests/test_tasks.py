@@ -17,7 +17,6 @@ from ai_interviewer.engines.base import (
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import RESULT_MODELS, CriterionJudgement, Flag
 from ai_interviewer.models.requests import (
     AddVacancyWithCandidatesRequest,
@@ -27,6 +26,7 @@ from ai_interviewer.models.requests import (
     ResumeIn,
     StartInterviewRequest,
 )
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS
 from ai_interviewer.tasks import TASKS, TaskOutcome

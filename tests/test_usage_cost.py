@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from ai_interviewer import worker
-from ai_interviewer.models.jobs import TaskMessage, Usage
+from ai_interviewer.models.jobs import TaskMessage
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import PRICES, Price, listed_price, model_price
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings

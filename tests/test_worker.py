@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from ai_interviewer import worker
 from ai_interviewer.errors import PermanentError, TransientError, failure_message
-from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, Usage
+from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName, task_handler
 from ai_interviewer.settings import get_settings
 from ai_interviewer.wiring import Services, build_services, default_services

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ai_interviewer.models.jobs import Usage
+    from ai_interviewer.models.usage import Usage
 
 
 class FailureCode(StrEnum):

@@ -19,10 +19,10 @@ from ai_interviewer.models.jobs import (
     Job,
     JobStatus,
     TokenSlot,
-    Usage,
     utc_now,
 )
 from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.resources import JOBS_TABLE_PARTITION_KEY, TTL_ATTRIBUTE
 

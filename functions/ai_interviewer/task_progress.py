@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ai_interviewer.engines.base import ResumeAssessment
-    from ai_interviewer.models.jobs import Usage
+    from ai_interviewer.models.usage import Usage
 
 # (position of the resume in the call's list, its assessment, the usage of the calls that made it)
 AssessmentReporter = Callable[[int, "ResumeAssessment", "Usage"], None]

@@ -44,9 +44,10 @@ from ai_interviewer.errors import (
     TransientError,
     last_cause_fields,
 )
-from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage, Usage
+from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.queues import load_request
 from ai_interviewer.resources import TaskName

@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, Job, JobStatus, Usage
+from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, Job, JobStatus
 from ai_interviewer.models.payloads import ErrorDetail
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 
 ACCEPTED_MESSAGE = "Task accepted"

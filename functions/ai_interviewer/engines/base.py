@@ -14,9 +14,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.usage import Usage
 
 
 class ResumeAssessment(BaseModel):

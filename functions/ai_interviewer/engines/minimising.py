@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.pii import minimise
 
 

@@ -68,9 +68,9 @@ from ai_interviewer.engines.openai.templates import (
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, listed_price, model_price
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key

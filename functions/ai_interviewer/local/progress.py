@@ -21,9 +21,9 @@ from ai_interviewer.models.jobs import (
     JobStatus,
     NotifyMessage,
     TaskMessage,
-    Usage,
     utc_now,
 )
+from ai_interviewer.models.usage import Usage
 
 _Message = TypeVar("_Message", TaskMessage, NotifyMessage)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
-from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.usage import Usage
 
 if TYPE_CHECKING:
     from ai_interviewer.engines.base import Engine

@@ -18,9 +18,9 @@ from ai_interviewer.deadline import require_remaining
 from ai_interviewer.engines.base import Engine, ResumeAssessment
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags

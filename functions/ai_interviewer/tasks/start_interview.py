@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from ai_interviewer.engines.base import InterviewTurn
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.requests import StartInterviewRequest
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, overall_score
 from ai_interviewer.screening import detect_flags

@@ -13,8 +13,8 @@ from ai_interviewer.engines.heuristic.tags import extract_tags
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.engines.heuristic.writing import write_vacancy
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.screening import remove_injections
 
 

@@ -41,7 +41,7 @@ from ai_interviewer.errors import (
     TransientError,
 )
 from ai_interviewer.language import Language
-from ai_interviewer.models.jobs import Usage
+from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, priced
 
 if TYPE_CHECKING:
