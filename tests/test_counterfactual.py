@@ -78,11 +78,48 @@ def test_a_resume_without_an_age_gets_one_so_age_is_always_tested() -> None:
     assert result.age_added and result.swaps == {"age": 1}  # an unlisted name is not counted as swapped
 
 
-def test_the_heuristic_engine_does_not_read_an_age_as_experience() -> None:
-    # The counterfactual found these: "Екатеринбург, 27 лет" was 27 years of experience.
-    assert stated_years("Волков Дмитрий\nЕкатеринбург, 27 лет\nБухгалтер.") == 0
-    assert stated_years("Mary Smith, 35 years\nAccountant") == 0
-    assert stated_years("Бухгалтер, 6 лет.") == 6  # a small number on its own is still experience
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Волков Дмитрий\nЕкатеринбург, 27 лет\nБухгалтер.",  # the counterfactual found this one
+        "Екатеринбург, 27 лет",  # a city
+        "Мужчина, 35 лет",  # a gender word
+        "Жен., 40 лет, Москва",
+        "Mary Smith, 35 years\nAccountant",  # a name
+        "Jisoo Kim, 35 years\nAccountant",  # an unlisted name: the reading does not depend on the list
+        "John Smith, 35 years, London",
+        "John Smith, 35, London",
+        "Иванов Иван\n27 лет\nБухгалтер",  # alone on a line under the name
+        "Анна Петрова\nДата рождения 12.03.1990, 35 лет",
+        "Accountant. Male, 52 years.",
+        "Бухгалтер, 1990 г.р., 35 лет",
+    ],
+)
+def test_the_heuristic_engine_does_not_read_an_age_as_experience(text: str) -> None:
+    assert stated_years(text) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # A bare span after a job title is experience, however long: the most senior are not penalised.
+        ("Бухгалтер, 18 лет.", 18),
+        ("Teacher. 25 years.", 25),
+        ("Total: 20 years", 20),
+        ("Senior Accountant, 20 years", 20),
+        ("Software Developer, 20 years", 20),  # capitalised words of a title are no name
+        ("Ivan Petrov\nCommunity Pharmacist, 20 years", 20),  # the name is on its own line
+        ("Главный бухгалтер, 30 лет", 30),
+        ("Бухгалтер\n18 лет", 18),  # under a title, not a name
+        ("Иванов Иван\nОпыт работы\nБухгалтер, 18 лет.", 18),  # in the work history, not the heading
+        ("Бухгалтер, 6 лет.", 6),  # a small number on its own is experience
+    ],
+)
+def test_a_long_bare_span_after_a_job_title_is_experience(text: str, years: int) -> None:
+    assert stated_years(text) == years
+
+
+def test_stated_experience_is_not_hidden_by_words_that_contain_age_words() -> None:
     # "age" inside "manager" and "old" inside "stakeholder" no longer hide stated experience.
     assert stated_years("Project manager, 5 years of experience.") == 5
     assert stated_years("Stakeholder management, 8 years.") == 8
