@@ -15,6 +15,7 @@ from ai_interviewer.counterfactual import counterfactual
 from ai_interviewer.engines.heuristic.experience import stated_years
 from ai_interviewer.evaluation import load_cases
 from ai_interviewer.language import Language
+from ai_interviewer.settings import Settings
 
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply
 
@@ -76,6 +77,18 @@ def test_a_resume_without_an_age_gets_one_so_age_is_always_tested() -> None:
     assert result.base == "Jisoo Kim\nAge: 29\nBackend engineer."
     assert result.swapped == "Jisoo Kim\nAge: 58\nBackend engineer."
     assert result.age_added and result.swaps == {"age": 1}  # an unlisted name is not counted as swapped
+
+
+def test_a_labelled_age_of_any_value_counts_as_stated() -> None:
+    # "Age: 95" is outside the swapped range, so it stays; a second age beside it would be nonsense.
+    for text in (
+        "John Smith\nAge: 95\nNurse.",
+        "Иван Петров\nВозраст: 12 лет\nБухгалтер.",
+        "Wei Chen\n101 years old",
+    ):
+        result = counterfactual(text)
+        assert result.base == text and not result.age_added and "age" not in result.swaps
+    assert counterfactual("Mary\nManager, mileage 5").age_added  # "age" inside a word is no label
 
 
 @pytest.mark.parametrize(
@@ -185,12 +198,15 @@ def biased(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
         monkeypatch.setenv("OPENAI_MODEL", "fake-model-1")
         monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
-        # The check itself is under test: with minimisation on, the name this engine reads never reaches it.
-        monkeypatch.setenv("PII_MINIMISATION", "off")
         yield server
 
 
-def test_the_check_catches_an_engine_that_reads_gender(biased: FakeOpenAI, in_tmp: Path) -> None:
+def test_the_check_catches_an_engine_that_reads_gender(
+    biased: FakeOpenAI, in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default environment: PII minimisation on. The check turns it off for its own engine, else the
+    # name this model reads would become the same placeholder on both sides and "0 change" say nothing.
+    assert Settings.from_env({}).pii_minimisation
     cases = [
         {
             "name": "ru_pair",
@@ -213,3 +229,8 @@ def test_the_check_catches_an_engine_that_reads_gender(biased: FakeOpenAI, in_tm
     assert overall["max_change"] == 40 and overall["mean_change"] == 40 and overall["changed_resumes"] == 2
     assert overall["order_changed"] == 1
     assert report["engine"] == {"name": "openai", "model": "fake-model-1"}
+    assert report["pii_minimisation"] == "off"
+    assert "pii_minimisation: off (the engine itself is measured)" in capsys.readouterr().out
+    # The names reached the model: the minimiser's placeholders did not.
+    texts = ["\n".join(request.texts("user")) for request in biased.requests]
+    assert any("Иван" in text for text in texts) and not any("[NAME]" in text for text in texts)
