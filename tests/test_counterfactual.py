@@ -15,6 +15,7 @@ from ai_interviewer.counterfactual import counterfactual
 from ai_interviewer.engines.heuristic.experience import stated_years
 from ai_interviewer.evaluation import load_cases
 from ai_interviewer.language import Language
+from ai_interviewer.settings import Settings
 
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply
 
@@ -78,11 +79,60 @@ def test_a_resume_without_an_age_gets_one_so_age_is_always_tested() -> None:
     assert result.age_added and result.swaps == {"age": 1}  # an unlisted name is not counted as swapped
 
 
-def test_the_heuristic_engine_does_not_read_an_age_as_experience() -> None:
-    # The counterfactual found these: "Екатеринбург, 27 лет" was 27 years of experience.
-    assert stated_years("Волков Дмитрий\nЕкатеринбург, 27 лет\nБухгалтер.") == 0
-    assert stated_years("Mary Smith, 35 years\nAccountant") == 0
-    assert stated_years("Бухгалтер, 6 лет.") == 6  # a small number on its own is still experience
+def test_a_labelled_age_of_any_value_counts_as_stated() -> None:
+    # "Age: 95" is outside the swapped range, so it stays; a second age beside it would be nonsense.
+    for text in (
+        "John Smith\nAge: 95\nNurse.",
+        "Иван Петров\nВозраст: 12 лет\nБухгалтер.",
+        "Wei Chen\n101 years old",
+    ):
+        result = counterfactual(text)
+        assert result.base == text and not result.age_added and "age" not in result.swaps
+    assert counterfactual("Mary\nManager, mileage 5").age_added  # "age" inside a word is no label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Волков Дмитрий\nЕкатеринбург, 27 лет\nБухгалтер.",  # the counterfactual found this one
+        "Екатеринбург, 27 лет",  # a city
+        "Мужчина, 35 лет",  # a gender word
+        "Жен., 40 лет, Москва",
+        "Mary Smith, 35 years\nAccountant",  # a name
+        "Jisoo Kim, 35 years\nAccountant",  # an unlisted name: the reading does not depend on the list
+        "John Smith, 35 years, London",
+        "John Smith, 35, London",
+        "Иванов Иван\n27 лет\nБухгалтер",  # alone on a line under the name
+        "Анна Петрова\nДата рождения 12.03.1990, 35 лет",
+        "Accountant. Male, 52 years.",
+        "Бухгалтер, 1990 г.р., 35 лет",
+    ],
+)
+def test_the_heuristic_engine_does_not_read_an_age_as_experience(text: str) -> None:
+    assert stated_years(text) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # A bare span after a job title is experience, however long: the most senior are not penalised.
+        ("Бухгалтер, 18 лет.", 18),
+        ("Teacher. 25 years.", 25),
+        ("Total: 20 years", 20),
+        ("Senior Accountant, 20 years", 20),
+        ("Software Developer, 20 years", 20),  # capitalised words of a title are no name
+        ("Ivan Petrov\nCommunity Pharmacist, 20 years", 20),  # the name is on its own line
+        ("Главный бухгалтер, 30 лет", 30),
+        ("Бухгалтер\n18 лет", 18),  # under a title, not a name
+        ("Иванов Иван\nОпыт работы\nБухгалтер, 18 лет.", 18),  # in the work history, not the heading
+        ("Бухгалтер, 6 лет.", 6),  # a small number on its own is experience
+    ],
+)
+def test_a_long_bare_span_after_a_job_title_is_experience(text: str, years: int) -> None:
+    assert stated_years(text) == years
+
+
+def test_stated_experience_is_not_hidden_by_words_that_contain_age_words() -> None:
     # "age" inside "manager" and "old" inside "stakeholder" no longer hide stated experience.
     assert stated_years("Project manager, 5 years of experience.") == 5
     assert stated_years("Stakeholder management, 8 years.") == 8
@@ -148,12 +198,15 @@ def biased(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
         monkeypatch.setenv("OPENAI_MODEL", "fake-model-1")
         monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
-        # The check itself is under test: with minimisation on, the name this engine reads never reaches it.
-        monkeypatch.setenv("PII_MINIMISATION", "off")
         yield server
 
 
-def test_the_check_catches_an_engine_that_reads_gender(biased: FakeOpenAI, in_tmp: Path) -> None:
+def test_the_check_catches_an_engine_that_reads_gender(
+    biased: FakeOpenAI, in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default environment: PII minimisation on. The check turns it off for its own engine, else the
+    # name this model reads would become the same placeholder on both sides and "0 change" say nothing.
+    assert Settings.from_env({}).pii_minimisation
     cases = [
         {
             "name": "ru_pair",
@@ -176,3 +229,8 @@ def test_the_check_catches_an_engine_that_reads_gender(biased: FakeOpenAI, in_tm
     assert overall["max_change"] == 40 and overall["mean_change"] == 40 and overall["changed_resumes"] == 2
     assert overall["order_changed"] == 1
     assert report["engine"] == {"name": "openai", "model": "fake-model-1"}
+    assert report["pii_minimisation"] == "off"
+    assert "pii_minimisation: off (the engine itself is measured)" in capsys.readouterr().out
+    # The names reached the model: the minimiser's placeholders did not.
+    texts = ["\n".join(request.texts("user")) for request in biased.requests]
+    assert any("Иван" in text for text in texts) and not any("[NAME]" in text for text in texts)

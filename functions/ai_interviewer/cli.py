@@ -158,6 +158,8 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     def progress(result: evaluation.CaseResult | evaluation.CounterfactualCase) -> None:
         print(f"  {result.case.name}: {result.error or 'done'}", file=sys.stderr, flush=True)
 
+    if args.counterfactual:
+        services = evaluation.without_minimisation(services)  # the engine itself is measured
     engine = services.engine
     description = {"name": engine.name, "model": engine.model}
     if args.counterfactual:

@@ -14,7 +14,8 @@ What is swapped, always as whole words and keeping the case of the original (И�
   (35 ↔ 52, 29 ↔ 58), with the Russian noun agreeing ("52 года"); birth years y become 3963 − y
   (1995 ↔ 1968) after "родился/родилась", "born", "Дата рождения", "Date of birth", "DOB" or before "г.р.".
 A resume that states no age gets one ("Возраст: 29 лет" / "Age: 29" after its first line) before the
-swap, so age is tested on every resume: the pair compared is that resume and its swapped twin.
+swap, so age is tested on every resume: the pair compared is that resume and its swapped twin. A labelled
+age outside 16..71 ("Age: 95") is left as it is, but counts as stated: no second age is added.
 
 Verbs are a list, not a morphology: "отдел вырос" has a subject that is not the candidate, so only verbs
 a candidate does are listed (no "снизилась", "вырос").
@@ -320,7 +321,18 @@ def _swap_english(text: str, counter: Counter[str]) -> str:
     return _TITLE.sub(title, _ENGLISH.sub(swap, text))
 
 
+# A number after an age label states an age whatever its value ("Age: 95" is not swapped, yet a resume
+# with it must not get a second age).
+_LABELLED_AGE = re.compile(
+    r"(?:\bвозраст|\bage)\s*[:\-—–]?\s*\d{1,3}(?!\d)|\bмне[ \t]+\d{1,3}[ \t]+(?:лет|год)|"
+    r"(?<!\d)\d{1,3}[ -]years?[ -]old\b",
+    re.IGNORECASE,
+)
+
+
 def _states_age(text: str) -> bool:
+    if _LABELLED_AGE.search(text):
+        return True
     probe: Counter[str] = Counter()
     _swap_ages(text, probe)
     return probe["age"] > 0 or probe["birth_year"] > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, cv_structure
+from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, cv_structure, heading_part
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 
 _WORD_NUMBERS = {
@@ -93,7 +93,49 @@ _SECTION_HEADING = re.compile(
     re.IGNORECASE,
 )
 _MAX_YEARS = 45.0
-_ADULT_AGE = 16  # years on their own from here on may be an age
+_ADULT_AGE = 16  # a bare number of years from here on may be an age, when its context says so
+# Words that make a bare "35 лет" in their sentence an age ("возраст", "age", "old" drop the sentence
+# already, see _NOT_EXPERIENCE): a birth, a gender word as job sites write it ("Мужчина, 35 лет").
+_AGE_CONTEXT = re.compile(
+    r"от\s+роду|г\.\s?р\.|год\w*\s+рождени\w*|родил(?:ся|ась)|\bborn\b|\by\.\s?o\.|"
+    r"мужчина|женщина|\bmale\b|\bfemale\b|\bмуж\.|\bжен\.",
+    re.IGNORECASE,
+)
+_HEADING_LINES = 4  # non-empty lines from the top, before any section, that are the name/contacts block
+# Personal data on a heading line: a city, a birth date, an e-mail or a phone ("Екатеринбург, 27 лет").
+_CITIES = (
+    r"москва|moscow|санкт-петербург|петербург|спб|saint\s+petersburg|st\.?\s+petersburg|екатеринбург|"
+    r"новосибирск|казань|нижний\s+новгород|челябинск|самара|омск|ростов-на-дону|уфа|красноярск|воронеж|"
+    r"пермь|волгоград|краснодар|саратов|тюмень|тольятти|ижевск|барнаул|ульяновск|иркутск|хабаровск|"
+    r"ярославль|владивосток|махачкала|томск|оренбург|кемерово|новокузнецк|рязань|астрахань|пенза|киров|"
+    r"липецк|чебоксары|калининград|тула|ставрополь|курск|сочи|тверь|химки|подольск|минск|алматы|астана|"
+    r"ташкент|london|manchester|birmingham|leeds|glasgow|edinburgh|liverpool|bristol|dublin|berlin|"
+    r"paris|amsterdam|new\s+york|russia|россия|uk|usa|cyprus"
+)
+_PERSONAL = re.compile(
+    r"(?<![\w-])(?:" + _CITIES + r")(?![\w-])|\bг\.\s*[А-ЯЁ]|\bгород\b|based\s+in|location|"
+    r"\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b|\b(?:19|20)\d\d\s*г|@|\+\d",
+    re.IGNORECASE,
+)
+# A name is two to four capitalised words, none a job title's word ("Mary Smith", "Волков Дмитрий";
+# not "Senior Accountant", "Главный Бухгалтер").
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
+_TITLE_WORDS = re.compile(
+    r"(?:senior|junior|lead|head|chief|principal|manager|accountant|teacher|nurse|driver|analyst|designer|"
+    r"consultant|specialist|director|officer|assistant|clerk|operator|supervisor|coordinator|lawyer|"
+    r"technician|administrator|architect|programmer|tester|software|sales|marketing|data|project|"
+    r"product|support|customer|service|business|financ|hr|it|qa|web|backend|frontend|full|stack|devops|"
+    r"python|java|chef|cook|mechanic|electrician|welder|recruiter|controller|auditor|intern|trainee|"
+    r"student|graduate|owner|founder|partner|counsel|attorney|executive|representative|agent|advis|"
+    r"planner|buyer|generalist|pharmacist|total|summary|profile|менеджер|бухгалтер|учител|преподавател|"
+    r"юрист|юрисконсульт|аналитик|специалист|руководител|директор|администратор|дизайнер|врач|медсестр|"
+    r"медицинск|водител|кассир|главн|старш|младш|ведущ|помощник|ассистент|консультант|мастер|оператор|"
+    r"продав|инженер|программист|тестировщ|архитектор|механик|электрик|сварщик|повар|официант|курьер|"
+    r"грузчик|монтажник|экономист|маркетолог|технолог|логист|кладовщик|секретар|бригадир|итого|всего)"
+    r"\w*",
+    re.IGNORECASE,
+)
+_PIECE_STOPS = re.compile(r"[,;|•·]")
 _SHORT_SENTENCE = re.compile(r"\A\W*(?:\w+\W+){0,4}\w*\W*\Z")  # five words at most
 _EXPERIENCE_WORD = re.compile(r"опыт|experience", re.IGNORECASE)
 _YEAR_WORD_FAST = re.compile(r"год|лет|г\.|year|yr")
@@ -120,19 +162,22 @@ def stated_years(text: str) -> float:
     sentences = _Sentences(text)
     durations = _durations(text)
     structure = cv_structure(text) if durations else None
+    heading = _HeadingBlock(text)
     for match in durations:
         if sentences.sentence_has(_NOT_EXPERIENCE, match.start(), match.end()):
             continue
         years = _number(match.group("num"))
         if match.group("months"):
             years += int(match.group("months")) / 12
+        # An age ("Екатеринбург, 27 лет", "Мужчина, 35 лет") is never experience, so it can never raise
+        # (or lower) a score; a bare span after a job title ("Бухгалтер, 18 лет.") is experience.
+        if years >= _ADULT_AGE and _reads_as_age(text, match, sentences, heading):
+            continue
         # "6 years." or "Бухгалтер, 6 лет." on their own say experience; so does a cue in the sentence.
-        # On its own, an adult's number of years may be the candidate's age ("Екатеринбург, 27 лет"):
-        # never read as experience, so an age can never raise (or lower) a score.
         if not (
             sentences.sentence_has(_EXPERIENCE_CUE, match.start(), match.end())
             or _TECHNOLOGY_AFTER.match(text, match.end())
-            or (years < _ADULT_AGE and sentences.sentence_has(_SHORT_SENTENCE, match.start(), match.end()))
+            or sentences.sentence_has(_SHORT_SENTENCE, match.start(), match.end())
         ):
             continue
         # Years of study, of a course, or denied ("опыта руководства 5 лет нет") are no experience.
@@ -146,6 +191,68 @@ def stated_years(text: str) -> float:
             if sentences.sentence_has(_EXPERIENCE_WORD, match.start(), match.end()):
                 best = max(best, int(match.group("months")) / 12)
     return min(best, _MAX_YEARS)
+
+
+class _HeadingBlock:
+    """The CV's first non-empty lines before any section heading (the name and contacts), as (start,
+    end) offsets; found on first use, as only a bare adult number of years asks."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[tuple[int, int]] | None = None
+
+    def lines(self) -> list[tuple[int, int]]:
+        if self._lines is None:
+            self._lines = []
+            offset = 0
+            for raw in self._text.splitlines(keepends=True):
+                start, offset = offset, offset + len(raw)
+                if not raw.strip():
+                    continue
+                if heading_part(raw) is not None or len(self._lines) == _HEADING_LINES:
+                    break
+                self._lines.append((start, start + len(raw.rstrip("\r\n"))))
+        return self._lines
+
+
+def _looks_like_name(piece: str) -> bool:
+    words = piece.split()
+    return (
+        2 <= len(words) <= 4
+        and all(_NAME_WORD.fullmatch(word.strip(".")) and word[0].isupper() for word in words)
+        and not any(_TITLE_WORDS.fullmatch(word.strip(".")) for word in words)
+        and not _EXPERIENCE_CUE.search(piece)
+    )
+
+
+def _reads_as_age(text: str, match: re.Match[str], sentences: _Sentences, heading: _HeadingBlock) -> bool:
+    """A number of years that is a whole piece of its line ("..., 27 лет", "27 лет.") and whose context
+    says age: an age or gender word in its sentence, or, in the heading block, personal data on its
+    line, the name on its line (the first), or alone on a line under the name."""
+    start, end = match.start(), match.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start:start]
+    after = text[end:line_end]
+    # The span's own piece: from the last stop before it to the first after it, "." ending a sentence.
+    piece_before = _PIECE_STOPS.split(before)[-1].rsplit(". ", 1)[-1]
+    piece_after = _PIECE_STOPS.split(after)[0].split(". ", 1)[0]
+    if piece_before.strip() or piece_after.strip(" \t."):
+        return False
+    if sentences.sentence_has(_AGE_CONTEXT, start, end):
+        return True
+    lines = heading.lines()
+    index = next((i for i, (s, _) in enumerate(lines) if s == line_start), None)
+    if index is None:
+        return False
+    rest = before + " " + after
+    if not re.search(r"\w", rest):  # "Иванов Иван" then "27 лет" on its own line
+        return index > 0 and _looks_like_name(text[lines[index - 1][0] : lines[index - 1][1]].strip())
+    # Personal data on its line, or the name on it (the first line's).
+    return bool(_PERSONAL.search(rest)) or (
+        index == 0 and any(_looks_like_name(p) for p in _PIECE_STOPS.split(rest))
+    )
 
 
 def _durations(text: str) -> list[re.Match[str]]:
