@@ -5,8 +5,10 @@ every stretch of minimised text without a placeholder is the original verbatim."
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import string
 import time
 from pathlib import Path
 
@@ -232,3 +234,102 @@ def test_hostile_text_of_the_largest_size_is_minimised_in_linear_time(
     minimise(text)
     minimise(text, resume=False)
     assert time.perf_counter() - started < 10  # ~0.5 s here; a quadratic pattern takes minutes
+
+
+def distinct_labelled_names(size: int) -> str:
+    """`Name: Aaab Baab` lines, every name different: each once cost a pass over the whole text."""
+    letters = string.ascii_lowercase
+    lines = (f"Name: A{a}{b}{c} B{c}{b}{a}\n" for a, b, c in itertools.product(letters, repeat=3))
+    return "".join(itertools.islice(lines, size // 16 + 1))[:size]
+
+
+def test_distinct_labelled_names_are_all_replaced_in_one_linear_pass() -> None:
+    hostile = distinct_labelled_names(200_000)
+    benign = ("Python developer at Acme, 2019–2023: FastAPI, PostgreSQL.\n" * 4000)[:200_000]
+    timings, results = [], []
+    for text in (hostile, benign):
+        started = time.process_time()
+        results.append(minimise(text).text)
+        timings.append(time.process_time() - started)
+    assert timings[0] < 5  # ~0.2 s; a pass over the text per name took 30 s
+    assert timings[0] < 10 * max(timings[1], 0.05)  # no worse than ordinary text of the size
+    lines = results[0].splitlines()
+    assert len(lines) > 12_000
+    assert set(lines[:-1]) == {"Name: [NAME]"}  # the last line is cut mid-name
+    assert results[1] == benign
+
+
+def test_every_labelled_name_is_replaced_at_its_label_and_the_first_few_elsewhere() -> None:
+    labels = "".join(f"Контактное лицо: Анна Смирнов{ending}\n" for ending in "абвгдежз")
+    result = minimise(HEADING + labels + "Анна Смирнова, Анна Смирновд и Анна Смирнове", resume=False)
+    assert result.text == HEADING + "Контактное лицо: [NAME]\n" * 8 + "[NAME], [NAME] и Анна Смирнове"
+
+
+# Heading lines of a CV's usual shapes: the name goes (with an honorific before it), the rest stays.
+HEADER_SHAPES = [
+    ("Ivan Petrov | ivan@mail.ru | +7 916 123-45-67", "[NAME] | [EMAIL_1] | [PHONE_1]"),
+    ("Иван Петров | ivan@mail.ru | +7 916 123-45-67", "[NAME] | [EMAIL_1] | [PHONE_1]"),
+    ("Ivan Petrov — Senior Python Developer", "[NAME] — Senior Python Developer"),
+    ("Иван Петров — Ведущий Python-разработчик", "[NAME] — Ведущий Python-разработчик"),
+    ("Ivan Petrov – Senior Python Developer", "[NAME] – Senior Python Developer"),
+    ("Ivan Petrov, Senior Python Developer, London", "[NAME], Senior Python Developer, London"),
+    ("Mr. John Smith", "[NAME]"),
+    ("Mrs Jane Smith · London", "[NAME] · London"),
+    ("Dr. Jane Doe", "[NAME]"),
+    ("Prof. Jane Doe — Data Scientist", "[NAME] — Data Scientist"),
+    ("г-н Иван Петров", "[NAME]"),
+    ("г-жа Анна Смирнова • Казань", "[NAME] • Казань"),
+    ("Иванов Иван Иванович · Москва", "[NAME] · Москва"),
+    ("John Smith · London", "[NAME] · London"),
+    ("Senior Python Developer | Ivan Petrov", "Senior Python Developer | [NAME]"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), HEADER_SHAPES, ids=[shape[0] for shape in HEADER_SHAPES])
+def test_the_name_in_a_heading_of_several_parts_is_replaced_and_the_rest_stays(
+    line: str, expected: str
+) -> None:
+    result = minimise(f"{line}\nPython, FastAPI")
+    assert result.text == f"{expected}\nPython, FastAPI"
+    assert PiiKind.NAME in result.kinds
+
+
+# The heading's surname alone later in the text, and its Russian case forms; nothing else.
+SURNAMES = [
+    ("Ivan Petrov", "Petrov led the migration; PETROV signed.", "[NAME] led the migration; [NAME] signed."),
+    ("Petrov Ivan", "Petrov led the migration.", "[NAME] led the migration."),
+    ("Smith, John", "Smith led the audit.", "[NAME] led the audit."),
+    ("JOHN SMITH", "Smith led the audit, Mr Smith said.", "[NAME] led the audit, [NAME] said."),
+    ("Mr. John Smith", "Smith led the audit.", "[NAME] led the audit."),
+    (
+        "Иванов Иван Иванович · Москва",
+        "Иванов, Иванова, Иванову, Ивановым, Ивановой, Ивановом, Иванове.",
+        "[NAME], [NAME], [NAME], [NAME], [NAME], [NAME], [NAME].",
+    ),
+    ("Иван Иванович Иванов", "ИП Иванов", "ИП [NAME]"),
+    ("Иванов И.И.", "отчёт Иванову", "отчёт [NAME]"),
+    ("Романова Ирина Владимировна", "с Романовой; Ирина", "с [NAME]; Ирина"),  # a first name stays
+    ("Мария Петрова", "Петровой, Петрову; Петров А. А.", "[NAME], [NAME]; Петров А. А."),
+    ("Шевченко Анна", "Шевченко", "[NAME]"),
+    # Stays: a short surname, another word that begins with it, lower case, a degree after the name.
+    ("Dr. Jane Doe", "Doe, Jane's team.", "Doe, Jane's team."),
+    ("Ivan Petrov", "Petrovsky, Petrovich, petrov.", "Petrovsky, Petrovich, petrov."),
+    ("Иванов Иван", "Ивановский, Ивановна, ивановы.", "Ивановский, Ивановна, ивановы."),
+    ("Simran Kaur BEng", "BEng Civil Engineering; Kaur", "BEng Civil Engineering; [NAME]"),
+    ("Ким Анна", "Анна, Ким", "Анна, Ким"),  # which word is the surname cannot be told
+]
+
+
+@pytest.mark.parametrize(
+    ("heading", "later", "expected"), SURNAMES, ids=[s[0] + ": " + s[1] for s in SURNAMES]
+)
+def test_the_heading_surname_alone_is_replaced_with_its_russian_forms(
+    heading: str, later: str, expected: str
+) -> None:
+    text = f"{heading}\nОпыт работы\n{later}"
+    assert minimise(text).text.splitlines()[2] == expected
+
+
+def test_a_vacancy_keeps_the_surname_of_its_contact_person() -> None:
+    vacancy = "Контактное лицо: Анна Смирнова\nОтдел Смирновой ищет аналитика."
+    assert minimise(vacancy, resume=False).text == "Контактное лицо: [NAME]\nОтдел Смирновой ищет аналитика."

@@ -64,6 +64,18 @@ CASES = [
     ),
     pytest.param(Language.RU, "Резюме: Мария Петрова", "Петрова", "[NAME]", id="ru-name"),
     pytest.param(Language.EN, "JOHN SMITH", "SMITH", "[NAME]", id="en-name"),
+    pytest.param(Language.RU, "Иванов Иван Иванович · Москва", "Иванов", "[NAME]", id="ru-name-parts"),
+    pytest.param(
+        Language.RU, "Мария Петрова\nРекомендует Петрову", "Петров", "[NAME]", id="ru-surname-inflected"
+    ),
+    pytest.param(Language.EN, "Mr. John Smith | Leeds", "Smith", "[NAME]", id="en-name-honorific"),
+    pytest.param(
+        Language.EN,
+        "Ivan Petrov — Senior Python Developer\nPetrov led the migration",
+        "Petrov",
+        "[NAME]",
+        id="en-surname-alone",
+    ),
     pytest.param(Language.RU, "Фото: https://cdn.example.ru/ivan.jpg", "ivan.jpg", "[PHOTO]", id="ru-photo"),
     pytest.param(Language.EN, "![photo](https://example.com/me.png)", "me.png", "[PHOTO]", id="en-photo"),
 ]

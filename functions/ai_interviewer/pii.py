@@ -219,6 +219,24 @@ _NOT_NAME_WORDS = frozenset(
 _NAME_PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al"}
 )
+# A heading line's parts: "Ivan Petrov | ivan@mail.ru", "Ivan Petrov — Senior Python Developer".
+_HEADING_PARTS = re.compile(r"[|—–·•,]")
+_HONORIFIC = r"(?:(?i:mrs|mr|ms|miss|dr|prof)\.?|г-жа|г-н)"
+_HONORIFIC_START = re.compile(rf"^{_HONORIFIC}[ \t]+")
+_NAMES_SEARCHED = 5  # distinct labelled names looked for elsewhere in a text
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}")
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+_PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:вич|вна|ична|ьич)")
+# Surnames declined like -ов/-ин (the `а` a woman's), and other common Russian and CIS surname endings.
+_RU_DECLINED = re.compile(r"[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын)(?P<feminine>а)?")
+_RU_SURNAME = re.compile(
+    r"[А-ЯЁ][а-яё]+(?:ова?|ева?|ёва?|ина?|ына?|ский|цкий|ская|цкая|енко|ук|юк|ян|дзе|швили)"
+)
+_LATIN_RU_SURNAME = re.compile(r"[A-Z][a-z]+(?:ova?|eva?|sk[iy]|skiy|skaya|enko)")
+_FIRST_NAMES_LIKE_SURNAMES = frozenset(
+    """Ирина Марина Алина Галина Полина Кристина Арина Карина Регина Валентина Ангелина Екатерина Нина
+    Дина Зарина Альбина Каролина Марьяна Яков Вениамин Ян""".split()  # noqa: SIM905
+)
 _HEADING_LINES = 3  # non-empty lines from the top where a bare name is looked for
 _AGE_HEADING_LINES = 8  # non-empty lines from the top where `35 лет` alone is an age
 
@@ -303,26 +321,85 @@ def _addresses(text: str) -> Iterator[Span]:
 
 def _names(text: str, *, heading: bool) -> Iterator[Span]:
     """A labelled name anywhere (`Name: ...`, `ФИО: ...`), and with `heading` a bare name among the first
-    lines; then every other occurrence of a name found."""
-    found: list[str] = []
+    lines (an honorific before it included); then, in one pass, every other occurrence of a name found
+    and, in a resume, the candidate's surname alone and its Russian case forms ("Petrov led ...")."""
+    labelled: list[str] = []
     for match in _NAME_LABEL.finditer(text):
         value = match.group("name").rstrip()
         if _looks_like_name(value):
-            found.append(value)
-    if heading:
-        lines = [line.strip() for line in text.splitlines() if line.strip()][:_HEADING_LINES]
-        for index, line in enumerate(lines):
-            if index > 0 and not _HEADING_ONLY.fullmatch(lines[index - 1]):
-                break  # a bare name is the first line, or the one after a bare "Резюме"/"CV"
-            # "Smith, John" whole, or the name before "Иванов Иван, 35 лет, Москва".
-            options = (line, line.split(",")[0].strip(), _without_credentials(line))
-            candidate = next((option for option in options if _looks_like_name(option)), None)
-            if candidate:
-                found.append(candidate)
-                break
-    for name in dict.fromkeys(found):
-        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            yield Span(match.start(), match.end(), PiiKind.NAME, "name")
+            yield Span(match.start("name"), match.start("name") + len(value), PiiKind.NAME, "name")
+            labelled.append(value)
+    # Searched for again: a few names only, so a text of a thousand `Name:` lines stays one linear pass.
+    found = list(dict.fromkeys(labelled))[:_NAMES_SEARCHED]
+    candidate = _heading_name(text) if heading else None
+    if candidate:
+        found.insert(0, candidate)
+    surname = _surname(candidate or (found[0] if found else "")) if heading else None
+    forms = [*found, *(_surname_forms(surname) if surname else ())]
+    if not forms:
+        return
+    names = "|".join(re.escape(form) for form in sorted(set(forms), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{_HONORIFIC}[ \t]{{1,3}})?(?:{names})(?!\w)")
+    for match in pattern.finditer(text):
+        yield Span(match.start(), match.end(), PiiKind.NAME, "name")
+
+
+def _heading_name(text: str) -> str | None:
+    """The bare name among the first lines: the first line, or the one after a bare "Резюме"/"CV"; the
+    line whole ("Smith, John") or its first part that is a name ("Ivan Petrov | ivan@mail.ru",
+    "Иванов Иван, 35 лет, Москва"), without trailing degrees or a leading honorific."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:_HEADING_LINES]
+    for index, line in enumerate(lines):
+        if index > 0 and not _HEADING_ONLY.fullmatch(lines[index - 1]):
+            return None
+        for part in (line, *_HEADING_PARTS.split(line)):
+            for option in (part.strip(), _without_credentials(part.strip())):
+                bare = _HONORIFIC_START.sub("", option)
+                if _looks_like_name(bare):
+                    return bare
+    return None
+
+
+def _surname(name: str) -> str | None:
+    """The surname in a name, when it can be told and has four letters or more: the word before a comma
+    ("Smith, John"); in Cyrillic the word with a surname's ending (-ов, -ина, -ский, -енко, ...), or the
+    word at the other end from a patronymic; in Latin script a Russian ending (Petrov) or the last word.
+    Cyrillic first names with a surname's ending (Ирина, Яков) and trailing degrees (BEng) are not taken."""
+    words = [
+        word.capitalize() if word.isupper() else word
+        for word in re.split(r"[ \t]+", _without_credentials(name).replace(",", " , "))
+        if word and word.lower() not in _NAME_PARTICLES and not _INITIALS.fullmatch(word)
+    ]
+    if "," in words:
+        chosen: str | None = words[0]
+    elif any(_CYRILLIC.search(word) for word in words):
+        words = [word for word in words if word not in _FIRST_NAMES_LIKE_SURNAMES]
+        patronymics = [i for i, word in enumerate(words) if _PATRONYMIC.fullmatch(word)]
+        endings = [word for word in words if _RU_SURNAME.fullmatch(word)]
+        if endings:
+            chosen = endings[0]
+        elif patronymics and len(words) == 3:
+            chosen = words[0] if patronymics[-1] == 2 else words[2]
+        else:
+            chosen = None
+    else:
+        endings = [word for word in words if _LATIN_RU_SURNAME.fullmatch(word)]
+        chosen = endings[0] if endings else (words[-1] if words else None)
+    return chosen if chosen and chosen != "," and sum(c.isalpha() for c in chosen) >= 4 else None
+
+
+def _surname_forms(surname: str) -> list[str]:
+    """`Иванов`: Иванов, Иванова, Иванову, Ивановым, Ивановой, Ивановом, Иванове; `Иванова`: Иванова,
+    Ивановой, Иванову (a man's forms stay: "Петров А. А." beside "Мария Петрова" is someone else); any
+    other surname as it is. Each also in capitals."""
+    declined = _RU_DECLINED.fullmatch(surname)
+    if declined and declined.group("feminine"):
+        forms = [surname[:-1] + ending for ending in ("а", "ой", "у")]
+    elif declined:
+        forms = [surname + ending for ending in ("", "а", "у", "ым", "ой", "ом", "е")]
+    else:
+        forms = [surname]
+    return [*forms, *(form.upper() for form in forms)]
 
 
 def _looks_like_name(value: str) -> bool:
