@@ -335,3 +335,32 @@ def test_a_vacancy_outside_the_vocabulary_is_judged_by_shared_words(engine: Heur
     assert any("Итальянская кухня" in a for a in answers)  # the closest experience, quoted
     description, _ = engine.write_vacancy(vacancy, {}, Language.RU)
     assert description.startswith("# ") and "Docker" not in description and "разработк" not in description
+
+
+@pytest.mark.parametrize(
+    ("vacancy", "language", "named"),
+    [
+        ("Ищем Python-разработчика: FastAPI, PostgreSQL, Docker.", Language.RU, "Python-разработчика"),
+        ("Мы ищем Python-разработчика: FastAPI, PostgreSQL, Docker.", Language.RU, "Python-разработчика"),
+        (
+            "We are looking for a Python developer: FastAPI, PostgreSQL, Docker.",
+            Language.EN,
+            "Python developer",
+        ),
+        ("Hiring a Python developer: FastAPI, PostgreSQL, Docker.", Language.EN, "Python developer"),
+    ],
+)
+def test_a_vacancys_opening_verb_is_no_part_of_what_it_asks_for(
+    vacancy: str, language: Language, named: str
+) -> None:
+    """The README's first example: "Ищем Python-разработчика" asks for a Python developer, and the prose
+    names that requirement as the vacancy writes it, without "ищем" and with Python's capital."""
+    (assessment,), _ = HeuristicEngine().assess_resumes(
+        vacancy,
+        [ResumeIn(filename="cv.txt", content="5 лет Python, FastAPI, PostgreSQL.")],
+        ["technical_skills"],
+        language,
+    )
+    prose = " ".join([assessment.criteria["technical_skills"].reason, *assessment.pros, *assessment.cons])
+    assert named in prose
+    assert not re.search(r"\b(?:ищем|looking for|hiring)\b", prose, re.IGNORECASE)

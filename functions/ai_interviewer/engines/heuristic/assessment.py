@@ -863,6 +863,7 @@ def requirement_name(match: ItemMatch, inline: bool = False) -> str:
         cut = text[:_SHORT_NAME].rsplit(" ", 1)[0]
         text = cut.rstrip(",;:—–- ") + "…"
     first = text.split(" ", 1)[0]
-    if inline and len(first) > 1 and first[0].isupper() and first[1:].islower():
+    names_a_skill = any(first.casefold().startswith(skill.casefold()) for skill in skills)  # "Python-…"
+    if inline and len(first) > 1 and first[0].isupper() and first[1:].islower() and not names_a_skill:
         text = text[0].lower() + text[1:]
     return text

@@ -27,6 +27,12 @@ ROOT_LENGTH = 6  # "разработк"/"разработчик", "оптими�
 _ALTERNATIVE = re.compile(r"\s+(?:или|либо|or)\s+|\s*/\s*(?=[^\d\s])", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"[;•·]|,(?!\d)|[.:](?=\s|$)|\s+(?:и|and)\s+(?=[A-ZА-ЯЁ0-9])|\n")
 _MIN_WORD = 2
+# A vacancy's opening verb is no part of what it asks for: "Ищем Python-разработчика" asks for Python.
+_HIRING_CUE = re.compile(
+    r"^(?:(?:мы\s+)?(?:ищем|разыскиваем|приглашаем|требуются|требуется|нужны|нужна|нужен)"
+    r"|(?:we\s+are\s+|we're\s+|we\s+)?(?:looking\s+for|seeking|hiring|need)(?:\s+an?\b)?)\s+",
+    re.IGNORECASE,
+)
 SYNONYM_SKILLS = frozenset(group for group in SYNONYM_GROUPS if group in SKILL_BY_KEY)
 
 
@@ -147,7 +153,7 @@ def _item(text: str, start: int, end: int, weight: float, terms: TermList) -> It
     ]
     if not alternatives:
         return None  # only "опыт", "знание", numbers: nothing to look for
-    label = " ".join(piece.strip(" \t-–—•*·:#").split())
+    label = _HIRING_CUE.sub("", " ".join(piece.strip(" \t-–—•*·:#").split()))
     return Item(label, start, end, weight, tuple(alternatives))
 
 
