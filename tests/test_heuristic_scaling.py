@@ -25,8 +25,12 @@ from ai_interviewer.engines.heuristic.reading import SentenceIndex, sentence_bou
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.language import Language
-from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
 from ai_interviewer.screening import find_injections, remove_injections
+from ai_interviewer.tasks.rank_resumes import IN_PROCESS_CHUNK, rank_resumes
+from ai_interviewer.wiring import build_services
+
+from tests.conftest import AwsStack
 
 # Twice the text may cost a little over twice the work (bisections, a few more distinct sentences),
 # never the four times a quadratic scan costs.
@@ -242,3 +246,21 @@ def test_the_stop_index_answers_as_find_and_rfind_do(text: str) -> None:
         for stop in stops:
             assert index.find(stop, position) == (text + "...").find(stop, position)
             assert index.rfind(stop, position) == (text + "...").rfind(stop, 0, position)
+
+
+def test_a_ranking_reads_its_vacancy_once_whatever_its_chunks(aws: AwsStack) -> None:
+    """The rank task assesses resumes in chunks (the deadline is checked between them): the vacancy,
+    up to 200 000 characters, is read once per ranking, not once per chunk (it was 50 times at 500)."""
+    services = build_services(aws.settings())
+    vacancy = "Требуется бухгалтер: 1С, НДС, акты сверки. " + "Уникальная строка. " * 500
+    resumes = [
+        {"filename": f"cv{i}.txt", "content": f"Бухгалтер {i} лет, 1С, НДС."}
+        for i in range(3 * IN_PROCESS_CHUNK)
+    ]
+    request = RankResumesRequest.model_validate(
+        {"webhook_url": "https://example.com/hook", "vacancy_text": vacancy, "resumes": resumes}
+    )
+    before = profile_vacancy.cache_info().misses
+    outcome = rank_resumes(request, "job-1", services)
+    assert len(outcome.result["results"]) == 3 * IN_PROCESS_CHUNK
+    assert profile_vacancy.cache_info().misses - before == 1

@@ -10,6 +10,7 @@ raw resume, outside this wrapper.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
@@ -23,6 +24,7 @@ def minimised_resume(text: str) -> str:
     return minimise(text, resume=True).text
 
 
+@functools.lru_cache(maxsize=4)  # the same vacancy for every chunk of a ranking: minimised once
 def minimised_vacancy(text: str) -> str:
     """A vacancy's contact details (a recruiter's e-mail, phone, messenger, a labelled contact person)
     are a third person's data: removed from every call, write_vacancy and extract_tags included, as
