@@ -150,9 +150,9 @@ class DeploySettings(BaseModel):
     # llm_max_concurrency this caps the calls in flight against the provider's rate limit.
     worker_max_concurrency: int = Field(default=WORKER_MAX_CONCURRENCY, ge=2, le=1000)
     notifier_max_concurrency: int = Field(default=NOTIFIER_MAX_CONCURRENCY, ge=2, le=1000)
-    # Sized from bench/memory.py (peak RSS on the largest allowed input: api 138 MiB, workers 126,
-    # notifier 79). Lambda's CPU grows with memory: the api keeps 512 for its cold start, and workers
-    # mostly wait on the model, while the heuristic engine ranks 500 resumes in seconds even at 512.
+    # Sized from bench/memory.py (peak RSS on the largest allowed input: api 138 MiB, workers 165,
+    # notifier 78). Lambda's CPU grows with memory: the api keeps 512 for its cold start, and workers
+    # mostly wait on the model, while the heuristic engine ranks 500 long resumes in about 36 s here.
     api_memory_mb: int = Field(default=512, ge=128, le=10240)
     worker_memory_mb: int = Field(default=512, ge=128, le=10240)
     notifier_memory_mb: int = Field(default=256, ge=128, le=10240)
