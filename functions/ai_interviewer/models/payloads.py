@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -174,12 +175,15 @@ def _envelope_fields(**outcome: Any) -> dict[str, Any]:
     return {**fields, **outcome}
 
 
-FailedWebhook: type[BaseModel] = create_model(
-    "FailedWebhook",
-    __base__=LazyModel,
-    __doc__="What `webhook_url` receives when a job cannot succeed.",
-    **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
-)
+@functools.cache
+def failed_webhook_model() -> type[BaseModel]:
+    """`FailedWebhook`, made on the first call (the OpenAPI document's), not at every function's import."""
+    return create_model(
+        "FailedWebhook",
+        __base__=LazyModel,
+        __doc__="What `webhook_url` receives when a job cannot succeed.",
+        **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
+    )
 
 
 def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:
