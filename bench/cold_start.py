@@ -329,6 +329,10 @@ def _print_comparison(probes: list[Probe], functions: list[Function], trees: lis
     )
 
 
+def _load(averages: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.1f}" for value in averages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -360,9 +364,13 @@ def main() -> None:
             if probe.function.name == args.explain:
                 _own_module_costs(args.python, probe, environments[probe.tree], top=15)
 
+    load_before = os.getloadavg()
     _measure(probes, args.runs, args.python, environments, trees)
 
     print(machine_line())
+    # The machine is shared: its load says how far to trust one run's ratios.
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min): {_load(load_before)} at the start, {_load(load_after)} at the end")
     print(f"probes: {args.python}; tracing {'on (as in Lambda)' if args.tracing else 'off'}\n")
     headers = [
         "function",
