@@ -12,7 +12,9 @@ The fair floor of a phase imports every third-party module the handler had loade
 phase (found by the discarded warm-up run of the handler itself, in load order), and the floor of the
 first call also builds the same boto3 clients (and the OpenAI client where the handler built one). Both
 sides build one Powertools Logger. What is left over is our own code: its modules, the standard-library
-modules only it imports, and what it builds.
+modules only it imports, and what it builds. `own import` times that alone: the handler's import in a
+third probe that has just run the floor's import (one interpreter, so it lacks the ±10 ms that two
+processes differ by on a shared machine; it is the figure to compare trees by).
 
 Before measuring, the checkouts' code is compiled (compileall), so no probe compiles: the environment's
 packages must have their bytecode already (`uv sync --compile-bytecode`). Every probe runs with
@@ -155,6 +157,9 @@ class Probe:
     function: Function
     handler: Side = field(default_factory=Side)
     floor: Side = field(default_factory=Side)
+    # The handler's import in the interpreter that has just run the floor's: our own code alone, with
+    # none of the two-process noise of import minus floor.
+    own_imports: list[float] = field(default_factory=list)
     floor_import: str = ""
     floor_first_call: str = ""
     loads_openai: bool = False
@@ -255,6 +260,7 @@ def _result_rows(probes: list[Probe]) -> list[tuple[str, ...]]:
                 f"{base.import_ms:.0f}",
                 f"{ratio:.2f}x",
                 "yes" if ratio <= TARGET_RATIO else "NO",
+                f"{statistics.median(probe.own_imports) * 1000:.1f}",
                 f"{mine.first_call_ms:.0f}",
                 f"{base.first_call_ms:.0f}",
                 f"{mine.cold_ms:.0f}",
@@ -293,6 +299,8 @@ def _measure(
                 sides.reverse()  # alternate the order, so drift on the machine hits both sides alike
             for side, (first, second) in sides:
                 side.add(_run(python, first, second, environment))
+            own = _run(python, probe.floor_import, probe.handler_code[0], environment)
+            probe.own_imports.append(float(own["first_call"]))  # type: ignore[arg-type]
 
 
 def _print_comparison(probes: list[Probe], functions: list[Function], trees: list[str]) -> None:
@@ -308,6 +316,8 @@ def _print_comparison(probes: list[Probe], functions: list[Function], trees: lis
                 f"{new.handler.import_ms:.0f}",
                 f"{change:+.0%}",
                 target,
+                f"{statistics.median(old.own_imports) * 1000:.1f}",
+                f"{statistics.median(new.own_imports) * 1000:.1f}",
                 f"{old.handler.cold_ms:.0f}",
                 f"{new.handler.cold_ms:.0f}",
                 f"{new.handler.cold_ms / old.handler.cold_ms - 1:+.0%}",
@@ -321,12 +331,18 @@ def _print_comparison(probes: list[Probe], functions: list[Function], trees: lis
             "import",
             "change",
             f"<= -{TARGET_REDUCTION:.0%}",
+            "base own import",
+            "own import",
             "base cold",
             "cold",
             "change",
         ],
         rows,
     )
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.1f}" for value in averages)
 
 
 def main() -> None:
@@ -360,9 +376,13 @@ def main() -> None:
             if probe.function.name == args.explain:
                 _own_module_costs(args.python, probe, environments[probe.tree], top=15)
 
+    load_before = os.getloadavg()
     _measure(probes, args.runs, args.python, environments, trees)
 
     print(machine_line())
+    # The machine is shared: its load says how far to trust one run's ratios.
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min): {_load(load_before)} at the start, {_load(load_after)} at the end")
     print(f"probes: {args.python}; tracing {'on (as in Lambda)' if args.tracing else 'off'}\n")
     headers = [
         "function",
@@ -370,6 +390,7 @@ def main() -> None:
         "floor",
         "ratio",
         f"<= {TARGET_RATIO}x",
+        "own import",
         "first call",
         "floor",
         "cold",

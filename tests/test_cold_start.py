@@ -21,6 +21,13 @@ PROBE = """
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
 report = {"loaded": sorted(name for name in sys.modules)}
+from pydantic import BaseModel
+def _models(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _models(sub)
+ours = {m for m in _models(BaseModel) if m.__module__.startswith("ai_interviewer.")}
+report["built"] = sorted(f"{m.__module__}.{m.__qualname__}" for m in ours if m.__pydantic_complete__)
 observability = sys.modules["ai_interviewer.observability"]
 if "tracer" in vars(observability):
     tracer = observability.tracer
@@ -109,3 +116,23 @@ def test_a_model_worker_imports_its_engine_at_init_and_only_a_model_worker(
     loaded = set(report["loaded"])
     assert ("openai" in loaded) is loads_sdk
     assert ("ai_interviewer.engines.openai_engine" in loaded) is loads_sdk
+
+
+# Built at import (Lambda's init phase): what every invocation reads. Everything else waits for its first use.
+EVERY_INVOCATION = {"ai_interviewer.models.jobs.Job", "ai_interviewer.models.jobs.TaskMessage"}
+ON_FIRST_USE = {
+    *(f"ai_interviewer.models.requests.{name}" for name in ("RankResumesRequest", "ResumeIn", "TaskRequest")),
+    "ai_interviewer.models.payloads.RankResumesResult",
+    "ai_interviewer.audit.AuditRecord",
+    "ai_interviewer.api.responses.JobView",
+    "ai_interviewer.api.responses.AcceptedResponse",
+}
+
+
+@pytest.mark.parametrize("module", [_module(resources.API_HANDLER), WORKER_MODULES[0], SQS_MODULES[-1]])
+def test_a_function_builds_at_import_only_the_models_every_invocation_reads(module: str) -> None:
+    report = _import_in_fresh_interpreter(module, lambda_like=False)
+    built = set(report["built"])
+    assert built >= EVERY_INVOCATION
+    assert not built & ON_FIRST_USE
+    assert not any(name.endswith("Webhook") for name in built)  # the OpenAPI document's models

@@ -23,11 +23,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel
 
 from ai_interviewer import aws
 from ai_interviewer.documents.formats import DocumentFormatError, decode_base64
 from ai_interviewer.errors import PermanentError, TransientError
+from ai_interviewer.models.base import LazyModel
 from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import LastCause
 from ai_interviewer.queues import load_request
@@ -48,7 +48,7 @@ DIGESTED_OBJECTS = frozenset({"metadata"})
 DOCUMENT_SUFFIX = "_base64"  # content_base64, vacancy_content_base64: the digest is of the decoded bytes
 
 
-class InputDigest(BaseModel):
+class InputDigest(LazyModel):
     """One input of the request, by where it sits (`resumes[2].content`), never by what it says."""
 
     field: str
@@ -57,7 +57,7 @@ class InputDigest(BaseModel):
     bytes: int
 
 
-class RankedEntry(BaseModel):
+class RankedEntry(LazyModel):
     """One resume's place in the final order, with what decided it."""
 
     rank: int  # 1 is first
@@ -70,18 +70,18 @@ class RankedEntry(BaseModel):
     review: dict[str, Any] | None = None
 
 
-class InterviewScores(BaseModel):
+class InterviewScores(LazyModel):
     scores: dict[str, Any]
     overall_score: float | None = None
     review: dict[str, Any] | None = None
 
 
-class AuditError(BaseModel):
+class AuditError(LazyModel):
     code: str
     last_cause: LastCause | None = None
 
 
-class AuditRecord(BaseModel):
+class AuditRecord(LazyModel):
     schema_version: int = AUDIT_SCHEMA_VERSION
     job_id: str
     task: TaskName

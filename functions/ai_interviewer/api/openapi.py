@@ -20,7 +20,7 @@ from pydantic.json_schema import models_json_schema
 
 from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH
 from ai_interviewer.errors import FailureCode, failure_message
-from ai_interviewer.models.payloads import FailedWebhook, TagsFormat, success_webhook_models
+from ai_interviewer.models.payloads import TagsFormat, failed_webhook_model, success_webhook_models
 from ai_interviewer.models.requests import (
     CRITERION_NAME,
     METADATA_MAX_BYTES,
@@ -317,13 +317,14 @@ def _webhook_examples(task: TaskName, settings: Settings) -> dict[str, Any]:
 
 def _webhooks(schemas: dict[str, Any], settings: Settings) -> dict[str, Any]:
     successes = success_webhook_models(settings.tags_format)
-    models: list[type[BaseModel]] = [*successes.values(), FailedWebhook]
+    failed = failed_webhook_model()
+    models: list[type[BaseModel]] = [*successes.values(), failed]
     _, definitions = models_json_schema(
         [(model, "serialization") for model in models], ref_template=SCHEMA_REF
     )
     for name, schema in definitions.get("$defs", {}).items():
         schemas.setdefault(name, schema)
-    failed_ref = {"$ref": SCHEMA_REF.format(model=FailedWebhook.__name__)}
+    failed_ref = {"$ref": SCHEMA_REF.format(model=failed.__name__)}
     webhooks: dict[str, Any] = {}
     for task, model in successes.items():
         webhooks[task.route] = {

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from ai_interviewer.models.base import LazyModel
 from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, Job, JobStatus
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.usage import Usage
@@ -18,7 +19,7 @@ from ai_interviewer.resources import TaskName
 ACCEPTED_MESSAGE = "Task accepted"
 
 
-class AcceptedResponse(BaseModel):
+class AcceptedResponse(LazyModel):
     """The `202` of the five task routes (CONTRACT §1); `Location` points at the job."""
 
     message: str = ACCEPTED_MESSAGE
@@ -27,7 +28,7 @@ class AcceptedResponse(BaseModel):
     status: Literal["queued"] = "queued"
 
 
-class ErrorLocation(BaseModel):
+class ErrorLocation(LazyModel):
     loc: list[str | int]
     msg: str
     type: str
@@ -117,26 +118,26 @@ def _client_strings(value: Any) -> set[str]:
     return {text for _, text in json_strings(value) if len(text) >= _ECHO_MIN_CHARS}
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(LazyModel):
     code: str
     message: str
     details: list[ErrorLocation] | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(LazyModel):
     """Every 4xx and 5xx the api function answers itself."""
 
     error: ErrorBody
 
 
-class DeliveryView(BaseModel):
+class DeliveryView(LazyModel):
     state: DeliveryState
     attempts: list[DeliveryAttempt]
     last_status_code: int | None = None
     next_attempt_at: datetime | None = None  # while a retry is scheduled
 
 
-class JobView(BaseModel):
+class JobView(LazyModel):
     """A job as its client may see it: never the request texts, never the webhook URL (it may carry a
     receiver's secret in its query)."""
 
@@ -182,11 +183,11 @@ class JobView(BaseModel):
         )
 
 
-class RedeliveryResponse(BaseModel):
+class RedeliveryResponse(LazyModel):
     job_id: str
     status: Literal["redelivery_queued"] = "redelivery_queued"
     chain: int
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(LazyModel):
     status: Literal["ok"] = "ok"

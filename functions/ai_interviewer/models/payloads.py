@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ai_interviewer.errors import failure_message
+from ai_interviewer.models.base import LazyModel
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 
@@ -18,7 +20,7 @@ JudgedBy = Literal["openai", "heuristic"]
 CriterionScore0to10 = Annotated[int, Field(ge=0, le=10)]
 
 
-class CriterionJudgement(BaseModel):
+class CriterionJudgement(LazyModel):
     score: CriterionScore0to10
     reason: str
 
@@ -33,7 +35,7 @@ class ReviewReason(StrEnum):
     CRITERIA_DISAGREE = "criteria_disagree"  # the weighted criteria's scores lie far apart
 
 
-class Review(BaseModel):
+class Review(LazyModel):
     """Whether a person must look at this result before anyone acts on it, and why. The system never
     decides alone: `required: false` only means none of the reasons applied."""
 
@@ -41,7 +43,7 @@ class Review(BaseModel):
     reasons: list[ReviewReason]
 
 
-class RankedResume(BaseModel):
+class RankedResume(LazyModel):
     filename: str
     score: Annotated[int, Field(ge=0, le=100)]
     summary: str
@@ -54,11 +56,11 @@ class RankedResume(BaseModel):
     review: Review | None = None  # always set on new results; absent only on results stored before 0.3
 
 
-class RankResumesResult(BaseModel):
+class RankResumesResult(LazyModel):
     results: list[RankedResume]
 
 
-class InterviewAnalysis(BaseModel):
+class InterviewAnalysis(LazyModel):
     scores: dict[str, CriterionScore0to10]
     overall_score: Annotated[float, Field(ge=0, le=10)]
     summary: str
@@ -68,16 +70,16 @@ class InterviewAnalysis(BaseModel):
     review: Review | None = None  # always set on new results; absent only on results stored before 0.3
 
 
-class StartInterviewResult(BaseModel):
+class StartInterviewResult(LazyModel):
     chat_history: list[str]
     analysis: InterviewAnalysis
 
 
-class BuildVacancyResult(BaseModel):
+class BuildVacancyResult(LazyModel):
     description: str
 
 
-class AddVacancyWithCandidatesResult(BaseModel):
+class AddVacancyWithCandidatesResult(LazyModel):
     message: str
     vacancy_id: int
 
@@ -90,16 +92,16 @@ class TagsFormat(StrEnum):
     LIST = "list"
 
 
-class GenerateTagsResult(BaseModel):
+class GenerateTagsResult(LazyModel):
     # "A, B, C" (the seed) or ["A", "B", "C"] (TAGS_FORMAT=list); the same tags in the same order.
     tags: str | list[str]
 
 
-class TagsStringResult(BaseModel):
+class TagsStringResult(LazyModel):
     tags: Annotated[str, Field(description="Comma-separated, no duplicates, most important first")]
 
 
-class TagsListResult(BaseModel):
+class TagsListResult(LazyModel):
     tags: Annotated[
         list[str], Field(min_length=1, description="No duplicates (case-insensitive), most important first")
     ]
@@ -173,11 +175,15 @@ def _envelope_fields(**outcome: Any) -> dict[str, Any]:
     return {**fields, **outcome}
 
 
-FailedWebhook: type[BaseModel] = create_model(
-    "FailedWebhook",
-    __doc__="What `webhook_url` receives when a job cannot succeed.",
-    **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
-)
+@functools.cache
+def failed_webhook_model() -> type[BaseModel]:
+    """`FailedWebhook`, made on the first call (the OpenAPI document's), not at every function's import."""
+    return create_model(
+        "FailedWebhook",
+        __base__=LazyModel,
+        __doc__="What `webhook_url` receives when a job cannot succeed.",
+        **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
+    )
 
 
 def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:

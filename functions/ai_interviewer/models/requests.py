@@ -12,7 +12,6 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -26,6 +25,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.outcome import DocumentInfo
+from ai_interviewer.models.base import LazyModel
 from ai_interviewer.resources import TaskName
 
 CRITERION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -123,7 +123,7 @@ DOCUMENT_DESCRIPTION = (
 )
 
 
-class DocumentFile(BaseModel):
+class DocumentFile(LazyModel):
     """A vacancy sent as a document (`vacancy_file`)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -134,7 +134,7 @@ class DocumentFile(BaseModel):
     _valid_document = field_validator("content_base64")(_check_document)
 
 
-class ResumeIn(BaseModel):
+class ResumeIn(LazyModel):
     """A resume: its text in `content`, or a document in `content_base64`, exactly one of the two."""
 
     # The task worker replaces a document by its text before any task runs (`documents.extraction`), so
@@ -191,7 +191,7 @@ def _resume_texts(resumes: list[ResumeIn]) -> list[tuple[tuple[str | int, ...], 
     return [(("resumes", i, "content"), r.content) for i, r in enumerate(resumes) if r.content is not None]
 
 
-class TaskRequest(BaseModel):
+class TaskRequest(LazyModel):
     """Fields every request carries. Unknown fields are refused so typos surface as 422."""
 
     model_config = ConfigDict(extra="forbid")
