@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from infra.compliance import acknowledge, wildcard_finding
+from infra.compliance import acknowledge, grant_listing, grant_objects
 from infra.deploy_settings import DeploySettings
 
 
@@ -72,22 +72,16 @@ class AuditRecords(Construct):
         self._grant(role, "s3:PutObject")
 
     def grant_record_reading(self, role: iam.IRole) -> None:
-        """The api serves a record (GET /api/v1/jobs/{job_id}/audit). With s3:ListBucket a record not
-        written yet is a 404 NoSuchKey (404 audit_not_found), not a 403 that would read as a 500; it
-        lists only job ids whose records the api may read anyway."""
+        """The api serves a record (GET /api/v1/jobs/{job_id}/audit), and may list the bucket, so a record
+        not written yet is a 404 audit_not_found; it lists only job ids whose records it may read anyway."""
         self._grant(role, "s3:GetObject")
-        iam.Grant.add_to_principal(
-            grantee=role, actions=["s3:ListBucket"], resource_arns=[self.bucket.bucket_arn]
-        )
+        grant_listing(role, self.bucket)
 
     def _grant(self, role: iam.IRole, *actions: str) -> None:
-        iam.Grant.add_to_principal(
-            grantee=role,
-            actions=list(actions),
-            resource_arns=[self.bucket.arn_for_objects(f"{AUDIT_RECORDS_PREFIX}*")],
-        )
-        acknowledge(
+        grant_objects(
             role,
-            wildcard_finding(self, self.bucket.bucket_arn, f"/{AUDIT_RECORDS_PREFIX}*"),
+            self.bucket,
+            AUDIT_RECORDS_PREFIX,
+            actions,
             f"One record per job ({AUDIT_RECORDS_PREFIX}<job_id>.json): the grant is scoped to that prefix.",
         )

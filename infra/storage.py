@@ -20,7 +20,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.audit import AuditRecords
-from infra.compliance import acknowledge, wildcard_finding
+from infra.compliance import acknowledge, grant_listing, grant_objects
 from infra.deploy_settings import SERVICE_NAME, DeploySettings
 
 REQUESTS_PREFIX = "requests/"
@@ -165,9 +165,7 @@ class Storage(Construct):
         request already deleted is a 404 NoSuchKey (gone for good, `audit._request_of`), not a 403 that
         reads as a transient failure."""
         self._grant_objects(role, REQUESTS_PREFIX, "s3:GetObject", "s3:DeleteObject")
-        iam.Grant.add_to_principal(
-            grantee=role, actions=["s3:ListBucket"], resource_arns=[self.payload_bucket.bucket_arn]
-        )
+        grant_listing(role, self.payload_bucket)
 
     def grant_result_upload(self, role: iam.IRole) -> None:
         self._grant_objects(role, RESULTS_PREFIX, "s3:PutObject")
@@ -176,15 +174,11 @@ class Storage(Construct):
         self._grant_objects(role, RESULTS_PREFIX, "s3:GetObject")
 
     def _grant_objects(self, role: iam.IRole, prefix: str, *actions: str) -> None:
-        # Exact object actions: the bucket's grant_read/grant_put add List*, Abort* and GetBucket*.
-        iam.Grant.add_to_principal(
-            grantee=role,
-            actions=list(actions),
-            resource_arns=[self.payload_bucket.arn_for_objects(f"{prefix}*")],
-        )
-        acknowledge(
+        grant_objects(
             role,
-            wildcard_finding(self, self.payload_bucket.bucket_arn, f"/{prefix}*"),
+            self.payload_bucket,
+            prefix,
+            actions,
             f"Object keys are per job ({prefix}<job_id>.json): the grant is scoped to that prefix.",
         )
 
