@@ -319,6 +319,26 @@ def test_a_dead_lettered_job_gets_a_worker_crashed_record(aws: AwsStack) -> None
     assert len(stored_versions(aws, job_id)) == 1
 
 
+def test_a_dead_lettered_job_is_handed_off_without_its_record_once_the_dlq_retries_run_out(
+    aws: AwsStack,
+) -> None:
+    """The DLQ keeps a message for days: a record that cannot be written holds the failure webhook for a
+    few receives only, then the job goes out without it (counted as AuditRecordsLost)."""
+    broken = services_with(aws, AUDIT_BUCKET_NAME="no-such-audit-bucket")
+    request = event_body(TaskName.GENERATE_TAGS.route)
+    job_id = accept(services_with(aws), TaskName.GENERATE_TAGS, request)
+    assert broken.jobs.start(job_id) is not None
+    dead = sqs_event([("m-dead", _task_message(job_id, TaskName.GENERATE_TAGS, request))])
+    assert worker.process_dead_letters(dead, broken) == {"batchItemFailures": [{"itemIdentifier": "m-dead"}]}
+    assert not job(broken, job_id).notify_enqueued  # held while receives remain
+
+    last = broken.settings.task_max_receive_count + worker.DEAD_LETTER_AUDIT_RECEIVES
+    dead["Records"][0]["attributes"]["ApproximateReceiveCount"] = str(last)
+    assert worker.process_dead_letters(dead, broken) == NO_FAILURES
+    assert job(broken, job_id).notify_enqueued and stored_versions(aws, job_id) == []
+    assert drain_notify(aws) == [{"job_id": job_id, "chain": 0}]
+
+
 def test_the_route_needs_the_token_and_answers_404_json_while_there_is_no_record(aws: AwsStack) -> None:
     services = services_with(aws)
     job_id = accept(services, TaskName.GENERATE_TAGS)

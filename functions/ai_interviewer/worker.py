@@ -57,6 +57,9 @@ from ai_interviewer.wiring import Services, default_services
 RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
 INVALID_REQUEST = FailureCode.INVALID_REQUEST
 WORKER_CRASHED = FailureCode.WORKER_CRASHED
+# Receives of a dead-lettered message that may still fail on its audit record before its job is handed off
+# without it (counted from the task queue's own limit: SQS may or may not carry the count into the DLQ).
+DEAD_LETTER_AUDIT_RECEIVES = 3
 RETRY_JITTER = 0.2  # each backoff is stretched or shrunk by up to 20 %, so retries of a burst spread out
 
 
@@ -132,6 +135,7 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
         _count("TaskMessagesDropped")
         return
     logger.set_correlation_id(message.job_id)
+    final = _receive_count(record) >= services.settings.task_max_receive_count + DEAD_LETTER_AUDIT_RECEIVES
     try:
         job = services.jobs.get(message.job_id)
         if job is None:
@@ -144,14 +148,13 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
                 "Dead-lettered job failed", extra={"task": job.task.value, "status": job.status.value}
             )
             _count("JobsCrashed")
-            # Not final: a record that fails here stays in the DLQ and is tried again (its own alarm).
             if _fail(job, detail, None, services):
-                _audit(job.job_id, message, services, final=False)
+                _audit(job.job_id, message, services, final=final)
                 _hand_off(job.job_id, services)
                 _discard_request(message, services)
                 return
             job = services.jobs.get(job.job_id) or job  # finished meanwhile: complete its hand-off
-        _finish_redelivery(job, message, services, final=False)
+        _finish_redelivery(job, message, services, final=final)
     finally:
         logger.set_correlation_id(None)
 
