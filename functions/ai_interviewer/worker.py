@@ -28,13 +28,13 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.audit import record_audit
+from ai_interviewer.batches import each_record
 from ai_interviewer.deadline import invocation_deadline, job_deadline
 from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import (
@@ -69,32 +69,24 @@ def process_batch(
     """Run every record of an SQS event from the `task` queue, each task under `deadline` (a
     time.monotonic() value; None sets none).
 
-    Returns `{"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}` naming the records SQS must
-    deliver again. A fully failed batch is reported the same way rather than raised, so a local poller
-    gets the response too (for Lambda, listing every record is the same as raising).
+    Returns the records SQS must deliver again (`batches.each_record`).
     """
-    if not event.get("Records"):
-        return {"batchItemFailures": []}  # an empty receive; Powertools refuses a batch without records
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record: SQSRecord) -> None:
         handle_record(task, record, services, deadline=deadline)
 
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor)
+    return each_record(event, record_handler)
 
 
 def process_dead_letters(event: dict[str, Any], services: Services) -> PartialItemFailureResponse:
     """Run every record of an SQS event from a task DLQ: each ends its job as `worker_crashed` (see
     `end_dead_lettered_job`). A record that fails (the table did not answer) stays in the DLQ for
     another try."""
-    if not event.get("Records"):
-        return {"batchItemFailures": []}
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record: SQSRecord) -> None:
         end_dead_lettered_job(record, services)
 
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor)
+    return each_record(event, record_handler)
 
 
 def task_lambda_handler(

@@ -10,11 +10,11 @@ import functools
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ai_interviewer.batches import each_record
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import NotifyMessage
 from ai_interviewer.notifier import Notifier
@@ -53,10 +53,7 @@ def handle_notify_batch(
         if outcome.keeps_message:
             raise DeliveryPostponedError(message.job_id)
 
-    # A processor per batch: it keeps per-batch state, and a local poller may call from several threads.
-    # Never raise for an all-failed batch: retries are expected, not function errors.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=deliver, processor=processor)
+    return each_record(event, deliver)
 
 
 @metrics.log_metrics
@@ -84,10 +81,7 @@ def handle_notify_dead_letters(
         if active.give_up(message):
             metrics.add_metric(name="Webhook_dead_lettered", unit=MetricUnit.Count, value=1)
 
-    if not event.get("Records"):
-        return {"batchItemFailures": []}
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=give_up, processor=processor)
+    return each_record(event, give_up)
 
 
 @metrics.log_metrics
