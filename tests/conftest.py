@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -50,6 +51,17 @@ def moto_endpoint() -> Iterator[str]:
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     yield endpoint
     server.stop()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Path:
+    """For the `ai-interviewer` CLI's tests: no `.env` from the repository, no endpoint from the shell.
+    The moto server runs first: the CLI builds the process's cached boto3 clients, which must point at it
+    for the tests that come after."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LLM_ENGINE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
 
 
 @pytest.fixture

@@ -144,16 +144,6 @@ def _run(tmp_path: Path, source: Path, *options: str) -> tuple[int, dict[str, An
     return code, json.loads(out.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Path:
-    """No `.env` from the repository, no endpoint from the shell. The moto server runs first: the CLI
-    builds the process's cached boto3 clients, which must point at it for the tests that come after."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LLM_ENGINE"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
 def test_the_heuristic_engine_scores_every_swapped_resume_of_the_labelled_set_the_same(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -251,16 +251,6 @@ def _run(tmp_path: Path, cases: list[dict[str, Any]], *options: str) -> tuple[in
     return code, json.loads(out.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Path:
-    """No `.env` from the repository, no endpoint from the shell. The moto server runs first: the CLI
-    builds the process's cached boto3 clients, which must point at it for the tests that come after."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "LLM_ENGINE"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
 def test_heuristic_eval_reports_figures_that_follow_from_its_own_ranking(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
