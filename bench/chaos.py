@@ -83,24 +83,6 @@ class ChaosReplier:
         return self._fake.conforming_reply(request)
 
 
-def lambda_event(message: dict[str, Any], queue_url: str) -> dict[str, Any]:
-    """The SQS event Lambda's event source builds from one received message."""
-    return {
-        "Records": [
-            {
-                "messageId": message["MessageId"],
-                "receiptHandle": message["ReceiptHandle"],
-                "body": message["Body"],
-                "attributes": message.get("Attributes", {}),
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue_url.rsplit('/', 1)[-1]}",
-                "awsRegion": "us-east-1",
-            }
-        ]
-    }
-
-
 def report(args: argparse.Namespace, jobs: list[Any], replier: ChaosReplier, elapsed: float) -> None:
     from ai_interviewer.models.jobs import JobStatus  # noqa: PLC0415
 
@@ -167,6 +149,7 @@ def drain(services: Any, job_ids: list[str], workers: int) -> tuple[list[Any], f
     """Poll the rank queue (and its DLQ) as Lambda's event sources do until every job has ended."""
     import boto3  # noqa: PLC0415
     from ai_interviewer import worker  # noqa: PLC0415
+    from ai_interviewer.local.pollers import sqs_event  # noqa: PLC0415
     from ai_interviewer.resources import TaskName, dead_letter_queue_name  # noqa: PLC0415
 
     queue_url = services.settings.task_queue_urls[TaskName.RANK_RESUMES]
@@ -181,6 +164,7 @@ def drain(services: Any, job_ids: list[str], workers: int) -> tuple[list[Any], f
     stop = threading.Event()
 
     def poll(url: str, dead_letters: bool) -> None:
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         while not stop.is_set():
             messages = sqs.receive_message(
                 QueueUrl=url,
@@ -189,7 +173,7 @@ def drain(services: Any, job_ids: list[str], workers: int) -> tuple[list[Any], f
                 MessageSystemAttributeNames=["All"],
             ).get("Messages", [])
             for message in messages:
-                event = lambda_event(message, url)
+                event = sqs_event([message], arn)
                 if dead_letters:
                     response = worker.process_dead_letters(event, services)
                 else:
