@@ -71,7 +71,7 @@ from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.pricing import Price, listed_price, model_price
+from ai_interviewer.pricing import Price, model_price
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key
 from ai_interviewer.task_progress import kept_rounds, report_assessment, report_round
@@ -131,7 +131,7 @@ class OpenAiEngine(Engine):
             model,
             self._templates,
             structured_outputs=structured_outputs,
-            price=price or listed_price(model),  # None: the price table's, if it lists the model
+            price=price,  # None: no price known (`from_settings` passes pricing.model_price's)
         )
         self._max_concurrency = max_concurrency
         self._interview_questions = interview_questions
