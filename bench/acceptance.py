@@ -125,7 +125,7 @@ def run_worker_once(task_value: str, services: Any) -> str:
     """Receive the task's one queued message and run it through the real worker (heuristic engine)."""
     from ai_interviewer.local.pollers import sqs_event  # noqa: PLC0415
     from ai_interviewer.resources import TaskName  # noqa: PLC0415
-    from ai_interviewer.worker import process_batch  # noqa: PLC0415
+    from ai_interviewer.worker.processing import process_batch  # noqa: PLC0415
 
     task = TaskName(task_value)
     sqs = services.queues._client
@@ -172,7 +172,7 @@ def main() -> None:
     with mock_aws():
         os.environ.update(provision(boto3.session.Session()))
         with quiet_stdout():
-            from ai_interviewer.handlers import api  # noqa: PLC0415
+            from ai_interviewer.api import handler as api  # noqa: PLC0415
             from ai_interviewer.wiring import default_services  # noqa: PLC0415
 
         def invoke(event: dict[str, Any]) -> dict[str, Any]:

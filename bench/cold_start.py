@@ -66,26 +66,27 @@ openai.OpenAI(api_key="sk-bench", base_url="http://127.0.0.1:9/v1", max_retries=
 @dataclass(frozen=True)
 class Function:
     name: str
-    module: str
+    handler: str  # the handler setting, resolved as Lambda's runtime does: import, then look the name up
     first_call: str
+
+    @property
+    def module(self) -> str:
+        return self.handler.rpartition(".")[0]
 
 
 def _functions() -> list[Function]:
-    def module(handler: str) -> str:
-        return handler.rsplit(".", 1)[0]
-
     functions = [
-        Function("api", module(resources.API_HANDLER), "from {module} import resolver\nresolver()\n"),
+        Function("api", resources.API_HANDLER, "from {module} import resolver\nresolver()\n"),
         Function(
             "notifier",
-            module(resources.NOTIFIER_HANDLER),
+            resources.NOTIFIER_HANDLER,
             "from {module} import default_notifier\ndefault_notifier()\n",
         ),
     ]
     for task in TaskName:
         builds = "services.engine\n" if task in MODEL_TASKS else "services.vacancies\n"
-        functions.append(Function(task.value, module(resources.task_handler(task)), SERVICES + builds))
-    functions.append(Function("task_dead_letters", "ai_interviewer.handlers.task_dead_letters", SERVICES))
+        functions.append(Function(task.value, resources.task_handler(task), SERVICES + builds))
+    functions.append(Function("task_dead_letters", resources.TASK_DEAD_LETTERS_HANDLER, SERVICES))
     return functions
 
 
@@ -168,7 +169,8 @@ class Probe:
     @property
     def handler_code(self) -> tuple[str, str]:
         function = self.function
-        return f"import {function.module}\n", function.first_call.format(module=function.module)
+        module, _, attribute = function.handler.rpartition(".")
+        return f"from {module} import {attribute}\n", function.first_call.format(module=function.module)
 
     def learn_floor(self, report: dict[str, list[str]]) -> None:
         after_import = _third_party(report["after_import"])

@@ -28,8 +28,8 @@ from functools import partial
 from typing import Any
 
 import openai
+from ai_interviewer.engines.openai.engine import OpenAiEngine
 from ai_interviewer.engines.openai.templates import new_boundary
-from ai_interviewer.engines.openai_engine import OpenAiEngine
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.scoring import DEFAULT_WEIGHTS

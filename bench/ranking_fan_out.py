@@ -19,7 +19,7 @@ import time
 import uuid
 from typing import Any, cast
 
-from ai_interviewer.engines.openai_engine import OpenAiEngine
+from ai_interviewer.engines.openai.engine import OpenAiEngine
 from ai_interviewer.models.requests import RankResumesRequest
 from ai_interviewer.settings import Settings
 from ai_interviewer.tasks.rank_resumes import rank_resumes

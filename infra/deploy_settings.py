@@ -14,7 +14,6 @@ from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.resources import (
     NOTIFIER_MAX_CONCURRENCY,
     WORKER_MAX_CONCURRENCY,
-    WORKER_TIMEOUT_SECONDS,
     TaskName,
 )
 from ai_interviewer.settings import (
@@ -26,6 +25,7 @@ from ai_interviewer.settings import (
     EngineChoice,
     VacancyStoreChoice,
 )
+from ai_interviewer.tasks import task_spec
 from aws_cdk import aws_logs as logs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,41 +42,27 @@ WAF_MIN_RATE_LIMIT = 10
 
 @dataclass(frozen=True)
 class WorkerProfile:
-    """How long one task may run, and whether it calls the model (and so reads the OpenAI key)."""
+    """How long one task may run, and whether it calls the model (and so reads the OpenAI key): from the
+    task's spec."""
 
     timeout_seconds: int
     calls_model: bool
     # The SDK's retries per model call (its defaults, 2 retries of up to 10 minutes, outlive any Lambda).
-    openai_max_retries: int = 1
+    openai_max_retries: int
+
+    @classmethod
+    def of(cls, task: TaskName) -> WorkerProfile:
+        spec = task_spec(task)
+        return cls(spec.timeout_seconds, spec.calls_model, spec.openai_max_retries)
 
     @property
     def openai_timeout_seconds(self) -> int:
         # The ceiling for one attempt: one call with all its retries fits in the function's timeout, less
         # ten seconds for the job's bookkeeping. A job makes many calls, so this alone cannot keep a job
-        # inside the timeout; the worker's job deadline (ai_interviewer.deadline) does, by capping every
-        # call's timeout and retries to the time the job has left.
+        # inside the timeout; the worker's job deadline (ai_interviewer.worker.deadline) does, by capping
+        # every call's timeout and retries to the time the job has left.
         return (self.timeout_seconds - 10) // (self.openai_max_retries + 1)
 
-
-WORKER_PROFILES: dict[TaskName, WorkerProfile] = {
-    TaskName.RANK_RESUMES: WorkerProfile(
-        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.RANK_RESUMES], calls_model=True, openai_max_retries=2
-    ),
-    TaskName.START_INTERVIEW: WorkerProfile(
-        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.START_INTERVIEW],
-        calls_model=True,
-        openai_max_retries=2,
-    ),
-    TaskName.BUILD_VACANCY: WorkerProfile(
-        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.BUILD_VACANCY], calls_model=True
-    ),
-    TaskName.GENERATE_TAGS: WorkerProfile(
-        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.GENERATE_TAGS], calls_model=True
-    ),
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: WorkerProfile(
-        timeout_seconds=WORKER_TIMEOUT_SECONDS[TaskName.ADD_VACANCY_WITH_CANDIDATES], calls_model=False
-    ),
-}
 
 # CloudWatch Logs retention periods, in days, in the order of CDK's RetentionDays (INFINITE aside).
 LOG_RETENTION_DAYS = (

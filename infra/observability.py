@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from ai_interviewer import resources
-from ai_interviewer.notifier import NotifyOutcome
+from ai_interviewer.delivery.notifier import NotifyOutcome
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions

@@ -27,7 +27,7 @@ REQUESTS_PREFIX = "requests/"
 RESULTS_PREFIX = "results/"
 MAX_RECOVERY_PERIOD_DAYS = 35  # DynamoDB's longest point-in-time recovery window
 
-# What each store calls (ai_interviewer.jobs.DynamoDbJobStore, ai_interviewer.vacancies.dynamodb).
+# What each store calls (ai_interviewer.stores.jobs.dynamodb, ai_interviewer.stores.vacancies.dynamodb).
 JOB_ACCEPTANCE_ACTIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")  # + idempotency keys
 JOB_PROGRESS_ACTIONS = ("GetItem", "UpdateItem")  # start, succeed, fail, record a delivery
 # A task that keeps its progress across retries writes one item per assessed resume or interview round

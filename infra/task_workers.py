@@ -10,7 +10,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.dead_letters import DeadLetterConsumer
-from infra.deploy_settings import WORKER_PROFILES, DeploySettings, construct_name
+from infra.deploy_settings import DeploySettings, WorkerProfile, construct_name
 from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
 from infra.vacancy_database import VacancyDatabase
@@ -39,7 +39,7 @@ class TaskWorkers(Construct):
         self.queues: dict[TaskName, WorkQueue] = {}
         self.functions: dict[TaskName, lambda_.Function] = {}
         for task in TaskName:
-            profile = WORKER_PROFILES[task]
+            profile = WorkerProfile.of(task)
             timeout = cdk.Duration.seconds(profile.timeout_seconds)
             work_queue = WorkQueue(
                 self,

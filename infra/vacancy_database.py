@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from ai_interviewer import resources
-from ai_interviewer.vacancies.postgres import CONNECT_TIMEOUT_SECONDS
+from ai_interviewer.stores.vacancies.postgres import CONNECT_TIMEOUT_SECONDS
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs

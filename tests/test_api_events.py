@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from ai_interviewer.api.app import build_resolver
-from ai_interviewer.jobs import DynamoDbJobStore
-from ai_interviewer.payload_store import PayloadStore
-from ai_interviewer.queues import SqsQueues
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
+from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore
+from ai_interviewer.stores.payloads.s3 import S3PayloadStore
+from ai_interviewer.stores.queues.sqs import SqsQueues
 from ai_interviewer.wiring import Services
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -105,7 +105,7 @@ def services_for(aws: AwsStack, **env: str) -> Services:
 
 
 def services_with(aws: AwsStack, settings: Settings) -> Services:
-    payloads = PayloadStore(aws.client("s3"), settings.payload_bucket_name)
+    payloads = S3PayloadStore(aws.client("s3"), settings.payload_bucket_name)
     return Services(
         settings=settings,
         jobs=DynamoDbJobStore(aws.client("dynamodb"), settings.jobs_table_name, payloads),
@@ -159,9 +159,9 @@ def test_sample_events_carry_the_test_token_only_on_protected_routes() -> None:
 
 
 def test_sample_task_events_are_valid_requests_for_their_route() -> None:
-    from ai_interviewer.models.requests import parse_request  # noqa: PLC0415
+    from ai_interviewer.tasks import task_spec  # noqa: PLC0415
 
     for task, name in TASK_EVENTS.items():
         event = load_event(name)
         assert event["path"] == f"/api/v1/webhook/{task.route}"
-        parse_request(task, json.loads(event["body"]))
+        task_spec(task).parse(json.loads(event["body"]))

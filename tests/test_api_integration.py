@@ -14,9 +14,9 @@ from ai_interviewer.models.jobs import DeliveryAttempt, DeliveryState, NotifyMes
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.queues import load_request
 from ai_interviewer.resources import TaskName
-from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore
+from ai_interviewer.stores.queues.base import load_request
+from ai_interviewer.stores.vacancies.dynamodb import DynamoDbVacancyStore
 from ai_interviewer.wiring import Services
 
 from tests.conftest import TEST_TOKEN, AwsStack

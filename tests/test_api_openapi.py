@@ -9,10 +9,10 @@ import re
 from typing import Any
 
 import pytest
-from ai_interviewer.api.openapi import REQUEST_EXAMPLES
 from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.requests import GenerateTagsRequest
 from ai_interviewer.resources import TaskName
+from ai_interviewer.tasks import all_specs, task_spec
 from ai_interviewer.tasks.generate_tags import generate_tags
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -69,7 +69,7 @@ def test_every_task_route_documents_the_idempotency_key_and_the_seed_example(aws
 
 def test_each_seed_example_is_accepted_by_the_api(aws: AwsStack) -> None:
     services = services_for(aws)
-    for task, body in REQUEST_EXAMPLES.items():
+    for task, body in ((spec.name, spec.request_example) for spec in all_specs()):
         answer = call(services, with_body(load_event(TASK_EVENTS[task]), body))
         assert answer.status == 202, (task, answer.json)
 
@@ -79,7 +79,7 @@ def test_the_request_rules_the_api_enforces_are_in_the_schema(aws: AwsStack) -> 
     services = services_for(aws, **limits)
     doc = document(aws, **limits)
     rank = validator(doc, request_schema(doc, TaskName.RANK_RESUMES))
-    seed = REQUEST_EXAMPLES[TaskName.RANK_RESUMES]
+    seed = task_spec(TaskName.RANK_RESUMES).request_example
     assert rank.is_valid(seed)
 
     def changed(**fields: Any) -> dict[str, Any]:

@@ -14,15 +14,15 @@ from tests.test_api_events import answer_of, load_event, with_path_parameter
 HEAVY_MODULES = (
     "openai",
     "psycopg",
-    "ai_interviewer.engines.openai_engine",
-    "ai_interviewer.vacancies.postgres",
+    "ai_interviewer.engines.openai.engine",
+    "ai_interviewer.stores.vacancies.postgres",
 )
 
 # Reads a JSON list of events on stdin, invokes the handler for each, prints the answers and which of
 # the heavy modules got imported as the last line.
 INVOKE_SCRIPT = """
 import json, sys
-from ai_interviewer.handlers.api import handler
+from ai_interviewer.api.handler import handler
 
 class Context:
     function_name = "ai-interviewer-api"
@@ -51,7 +51,7 @@ def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Co
 def test_importing_the_api_handler_does_not_import_openai_or_psycopg() -> None:
     script = (
         "import json, sys\n"
-        "import ai_interviewer.handlers.api\n"
+        "import ai_interviewer.api.handler\n"
         f"print(json.dumps([m for m in {list(HEAVY_MODULES)!r} if m in sys.modules]))\n"
     )
     completed = _run(["-c", script], dict(os.environ))

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
 from ai_interviewer.audit import AuditStore, audit_key, canonical_json
 from ai_interviewer.errors import FailureCode, PermanentError
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.resources import LOCAL_AUDIT_BUCKET, TaskName
 from ai_interviewer.settings import DEFAULT_AUDIT_RETENTION_DAYS
 from ai_interviewer.wiring import Services
+from ai_interviewer.worker import processing as worker
 from botocore.exceptions import ClientError
 
 from tests.conftest import PREVIOUS_TOKEN, AwsStack

@@ -19,7 +19,9 @@ OTHER_PATCHABLE = ("psycopg", "sqlite3", "requests", "httplib", "pymongo", "pyna
 
 PROBE = """
 import importlib, json, sys
-module = importlib.import_module(sys.argv[1])
+# As Lambda's runtime resolves a handler setting, in its init phase: import the module, look the name up.
+module_name, _, attribute = sys.argv[1].rpartition(".")
+getattr(importlib.import_module(module_name), attribute)
 report = {"loaded": sorted(name for name in sys.modules)}
 from pydantic import BaseModel
 def _models(cls):
@@ -38,19 +40,13 @@ print(json.dumps(report))
 """
 
 
-def _module(handler: str) -> str:
-    return handler.rsplit(".", 1)[0]
+WORKER_HANDLERS = [resources.task_handler(task) for task in TaskName]
+SQS_HANDLERS = [*WORKER_HANDLERS, resources.NOTIFIER_HANDLER, resources.TASK_DEAD_LETTERS_HANDLER]
 
 
-WORKER_MODULES = [_module(resources.task_handler(task)) for task in TaskName]
-SQS_MODULES = [
-    *WORKER_MODULES,
-    _module(resources.NOTIFIER_HANDLER),
-    "ai_interviewer.handlers.task_dead_letters",
-]
-
-
-def _import_in_fresh_interpreter(module: str, *, lambda_like: bool, engine: str = "openai") -> dict[str, Any]:
+def _import_in_fresh_interpreter(
+    handler: str, *, lambda_like: bool, engine: str = "openai"
+) -> dict[str, Any]:
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -62,7 +58,7 @@ def _import_in_fresh_interpreter(module: str, *, lambda_like: bool, engine: str 
         environment["LAMBDA_TASK_ROOT"] = os.getcwd()
         environment["AWS_LAMBDA_FUNCTION_NAME"] = "ai-interviewer-test"
     completed = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", PROBE, module],
+        [sys.executable, "-c", PROBE, handler],
         env=environment,
         capture_output=True,
         text=True,
@@ -74,17 +70,17 @@ def _import_in_fresh_interpreter(module: str, *, lambda_like: bool, engine: str 
     return report
 
 
-@pytest.mark.parametrize("module", SQS_MODULES)
-def test_with_tracing_off_no_function_imports_the_xray_recorder(module: str) -> None:
-    report = _import_in_fresh_interpreter(module, lambda_like=False)
+@pytest.mark.parametrize("handler", SQS_HANDLERS)
+def test_with_tracing_off_no_function_imports_the_xray_recorder(handler: str) -> None:
+    report = _import_in_fresh_interpreter(handler, lambda_like=False)
     assert report["tracer"] == {"disabled": True, "provider": "ai_interviewer.observability"}
     assert "aws_xray_sdk.core" not in report["loaded"]
     assert not set(OTHER_PATCHABLE) & set(report["loaded"])
 
 
-@pytest.mark.parametrize("module", [WORKER_MODULES[0], _module(resources.NOTIFIER_HANDLER)])
-def test_in_lambda_the_tracer_patches_botocore_only(module: str) -> None:
-    report = _import_in_fresh_interpreter(module, lambda_like=True)
+@pytest.mark.parametrize("handler", [WORKER_HANDLERS[0], resources.NOTIFIER_HANDLER])
+def test_in_lambda_the_tracer_patches_botocore_only(handler: str) -> None:
+    report = _import_in_fresh_interpreter(handler, lambda_like=True)
     assert report["tracer"] == {"disabled": False, "provider": "aws_xray_sdk.core.async_recorder"}
     assert report["patched"] == sorted(TRACED_MODULES) == ["botocore"]
     # patch_all would have imported every one of these that is installed
@@ -92,7 +88,7 @@ def test_in_lambda_the_tracer_patches_botocore_only(module: str) -> None:
 
 
 def test_in_lambda_the_api_builds_no_tracer_and_loads_neither_xray_nor_the_model_sdk() -> None:
-    report = _import_in_fresh_interpreter(_module(resources.API_HANDLER), lambda_like=True)
+    report = _import_in_fresh_interpreter(resources.API_HANDLER, lambda_like=True)
     assert "tracer" not in report
     loaded = set(report["loaded"])
     assert not {"aws_xray_sdk.core", "openai", "httpx2", "psycopg"} & loaded
@@ -110,12 +106,10 @@ def test_in_lambda_the_api_builds_no_tracer_and_loads_neither_xray_nor_the_model
 def test_a_model_worker_imports_its_engine_at_init_and_only_a_model_worker(
     task: TaskName, engine: str, loads_sdk: bool
 ) -> None:
-    report = _import_in_fresh_interpreter(
-        _module(resources.task_handler(task)), lambda_like=False, engine=engine
-    )
+    report = _import_in_fresh_interpreter(resources.task_handler(task), lambda_like=False, engine=engine)
     loaded = set(report["loaded"])
     assert ("openai" in loaded) is loads_sdk
-    assert ("ai_interviewer.engines.openai_engine" in loaded) is loads_sdk
+    assert ("ai_interviewer.engines.openai.engine" in loaded) is loads_sdk
 
 
 # Built at import (Lambda's init phase): what every invocation reads. Everything else waits for its first use.
@@ -129,9 +123,9 @@ ON_FIRST_USE = {
 }
 
 
-@pytest.mark.parametrize("module", [_module(resources.API_HANDLER), WORKER_MODULES[0], SQS_MODULES[-1]])
-def test_a_function_builds_at_import_only_the_models_every_invocation_reads(module: str) -> None:
-    report = _import_in_fresh_interpreter(module, lambda_like=False)
+@pytest.mark.parametrize("handler", [resources.API_HANDLER, WORKER_HANDLERS[0], SQS_HANDLERS[-1]])
+def test_a_function_builds_at_import_only_the_models_every_invocation_reads(handler: str) -> None:
+    report = _import_in_fresh_interpreter(handler, lambda_like=False)
     built = set(report["built"])
     assert built >= EVERY_INVOCATION
     assert not built & ON_FIRST_USE

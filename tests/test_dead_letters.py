@@ -11,12 +11,12 @@ import uuid
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
-from ai_interviewer.handlers.notifier import handle_notify_batch, handle_notify_dead_letters
+from ai_interviewer.delivery.handler import handle_notify_batch, handle_notify_dead_letters
+from ai_interviewer.delivery.notifier import Notifier
 from ai_interviewer.models.jobs import DeliveryState, Job, JobStatus, NotifyMessage, TaskMessage
-from ai_interviewer.notifier import Notifier
 from ai_interviewer.resources import TASK_MAX_RECEIVE_COUNT, TaskName, dead_letter_queue_name
 from ai_interviewer.wiring import Services, build_services
+from ai_interviewer.worker import processing as worker
 
 from tests.conftest import AwsStack
 from tests.test_delivery import Reply, WebhookReceiver

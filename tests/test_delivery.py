@@ -15,8 +15,8 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from ai_interviewer.delivery import MAX_RESPONSE_BYTES, WebhookPoster, parse_retry_after
-from ai_interviewer.url_safety import WebhookTarget, parse_webhook_url
+from ai_interviewer.delivery.poster import MAX_RESPONSE_BYTES, WebhookPoster, parse_retry_after
+from ai_interviewer.delivery.url_safety import WebhookTarget, parse_webhook_url
 
 # Generous: the machine is shared; these bound waits, they are not timed assertions.
 SERVER_JOIN_SECONDS = 10.0

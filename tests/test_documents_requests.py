@@ -130,7 +130,7 @@ def test_a_stored_vacancy_comes_as_filename_and_content_or_as_a_file() -> None:
     assert refusal(task, wrong)[0]["loc"] == ["vacancy_file", "content_base64"]
 
 
-@pytest.mark.parametrize("module", ["ai_interviewer.handlers.api", "ai_interviewer.worker"])
+@pytest.mark.parametrize("module", ["ai_interviewer.api.handler", "ai_interviewer.worker.processing"])
 def test_neither_the_api_nor_the_worker_loads_a_document_library(module: str) -> None:
     # The api validates documents with the stdlib; the readers' libraries load only in the reading child.
     libraries = ("pypdf", "striprtf", "defusedxml", "charset_normalizer")

@@ -15,9 +15,9 @@ from ai_interviewer.errors import PermanentError, failure_message
 from ai_interviewer.models.jobs import TaskMessage
 from ai_interviewer.models.requests import AddVacancyWithCandidatesRequest, RankResumesRequest
 from ai_interviewer.resources import TaskName
-from ai_interviewer.tasks import TASKS
+from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import build_services
-from ai_interviewer.worker import process_batch
+from ai_interviewer.worker.processing import process_batch
 
 from tests.conftest import AwsStack
 from tests.document_files import Block, b64, docx, pdf, simple_pdf, w_paragraph, w_table
@@ -58,7 +58,7 @@ def test_a_ranking_of_text_pdf_docx_and_a_scan_lists_every_resume_once(aws: AwsS
         {"webhook_url": HOOK, "vacancy_text": RU_VACANCY, "resumes": mixed_resumes()}
     )
     outcome = run_with_documents(
-        TASKS[TaskName.RANK_RESUMES], request, "job-mixed", build_services(aws.settings())
+        task_spec(TaskName.RANK_RESUMES).run, request, "job-mixed", build_services(aws.settings())
     )
     results = {result["filename"]: result for result in outcome.result["results"]}
     assert sorted(results) == ["ivanov.pdf", "junior.txt", "petrov.docx", "scan.pdf"]
@@ -85,7 +85,7 @@ def test_an_english_vacancy_explains_an_unreadable_resume_in_english(aws: AwsSta
         }
     )
     outcome = run_with_documents(
-        TASKS[TaskName.RANK_RESUMES], request, "job-en", build_services(aws.settings())
+        task_spec(TaskName.RANK_RESUMES).run, request, "job-en", build_services(aws.settings())
     )
     (only,) = outcome.result["results"]
     assert only["summary"].startswith("The resume could not be read: the document has no text layer")
@@ -99,7 +99,7 @@ def test_a_vacancy_file_is_read_for_the_ranking(aws: AwsStack) -> None:
         {"webhook_url": HOOK, "vacancy_file": vacancy, "resumes": mixed_resumes()[:2]}
     )
     outcome = run_with_documents(
-        TASKS[TaskName.RANK_RESUMES], request, "job-vf", build_services(aws.settings())
+        task_spec(TaskName.RANK_RESUMES).run, request, "job-vf", build_services(aws.settings())
     )
     # Russian summaries: the language came from the document's text.
     assert all(any("а" <= ch <= "я" for ch in r["summary"].lower()) for r in outcome.result["results"])
@@ -135,7 +135,7 @@ def test_an_unreadable_vacancy_raises_a_permanent_error(aws: AwsStack) -> None:
     )
     with pytest.raises(PermanentError) as failed:
         run_with_documents(
-            TASKS[TaskName.ADD_VACANCY_WITH_CANDIDATES], request, "j", build_services(aws.settings())
+            task_spec(TaskName.ADD_VACANCY_WITH_CANDIDATES).run, request, "j", build_services(aws.settings())
         )
     assert failed.value.code == UNREADABLE_VACANCY
     assert (
@@ -153,7 +153,9 @@ def test_the_vacancy_store_keeps_each_documents_format_and_text(backend: Backend
         }
     )
     services = build_services(backend.settings)
-    outcome = run_with_documents(TASKS[TaskName.ADD_VACANCY_WITH_CANDIDATES], request, "job-store", services)
+    outcome = run_with_documents(
+        task_spec(TaskName.ADD_VACANCY_WITH_CANDIDATES).run, request, "job-store", services
+    )
     stored = services.vacancies.get_vacancy(outcome.result["vacancy_id"])
     assert stored is not None
     assert (stored.filename, stored.format, stored.content) == ("backend.pdf", DocumentFormat.PDF, RU_VACANCY)

@@ -10,16 +10,18 @@ import boto3
 import pytest
 from ai_interviewer import aws
 from ai_interviewer import settings as settings_module
-from ai_interviewer.jobs import DynamoDbJobStore, IdempotencyKeyHeldError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import ErrorDetail, RankedResume, TagsFormat
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.payload_store import PayloadStore
-from ai_interviewer.queues import SqsQueues, load_request
 from ai_interviewer.resources import API_TIMEOUT_SECONDS, TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score
 from ai_interviewer.settings import EngineChoice, Settings, openai_api_key, signing_token, webhook_tokens
+from ai_interviewer.stores.jobs.base import IdempotencyKeyHeldError
+from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore
+from ai_interviewer.stores.payloads.s3 import S3PayloadStore
+from ai_interviewer.stores.queues.base import load_request
+from ai_interviewer.stores.queues.sqs import SqsQueues
 from botocore.exceptions import ReadTimeoutError
 from pydantic import ValidationError
 
@@ -82,7 +84,7 @@ def test_retry_schedule_is_read_from_a_comma_separated_list() -> None:
 
 def _job_store(aws: AwsStack) -> DynamoDbJobStore:
     settings = aws.settings()
-    payloads = PayloadStore(aws.client("s3"), settings.payload_bucket_name)
+    payloads = S3PayloadStore(aws.client("s3"), settings.payload_bucket_name)
     return DynamoDbJobStore(aws.client("dynamodb"), settings.jobs_table_name, payloads)
 
 
@@ -138,7 +140,7 @@ def test_idempotency_key_binds_to_the_first_job(aws: AwsStack) -> None:
 
 def test_large_request_round_trips_through_the_claim_check(aws: AwsStack) -> None:
     settings = aws.settings()
-    payloads = PayloadStore(aws.client("s3"), settings.payload_bucket_name)
+    payloads = S3PayloadStore(aws.client("s3"), settings.payload_bucket_name)
     sqs = aws.client("sqs")
     queues = SqsQueues(sqs, settings.task_queue_urls, settings.notify_queue_url, payloads)
     request = {"vacancy_text": "Вакансия " * 350_000}  # about 3 MB of UTF-8

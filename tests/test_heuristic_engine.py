@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ai_interviewer.engines.base import Engine
+from ai_interviewer.engines.capabilities import Engine
 from ai_interviewer.engines.heuristic import HeuristicEngine
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import RankedResume

@@ -7,7 +7,6 @@ import io
 import json
 from datetime import UTC, datetime
 
-from ai_interviewer.jobs import DynamoDbJobStore
 from ai_interviewer.local.progress import JobProgress
 from ai_interviewer.models.jobs import (
     DeliveryAttempt,
@@ -19,8 +18,9 @@ from ai_interviewer.models.jobs import (
 )
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.resources import TaskName
+from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore
+from ai_interviewer.stores.payloads.s3 import S3PayloadStore
 
 from tests.conftest import AwsStack
 
@@ -36,7 +36,7 @@ class CountedReads:
         client.meta.events.register("before-call.dynamodb.GetItem", self._count)
         self.count = 0
         self.store = DynamoDbJobStore(
-            client, settings.jobs_table_name, PayloadStore(aws.client("s3"), settings.payload_bucket_name)
+            client, settings.jobs_table_name, S3PayloadStore(aws.client("s3"), settings.payload_bucket_name)
         )
 
     def _count(self, **_: object) -> None:

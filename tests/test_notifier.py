@@ -17,20 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ai_interviewer import notifier as notifier_module
-from ai_interviewer.handlers.notifier import handle_notify_batch
-from ai_interviewer.models.jobs import DeliveryState, Job, NotifyMessage
-from ai_interviewer.models.payloads import ErrorDetail
-from ai_interviewer.notifier import (
+from ai_interviewer.delivery import notifier as notifier_module
+from ai_interviewer.delivery.handler import handle_notify_batch
+from ai_interviewer.delivery.notifier import (
     MAX_RETRY_DELAY_SECONDS,
     Notifier,
     NotifyOutcome,
     retry_delay_seconds,
     webhook_id,
 )
+from ai_interviewer.delivery.signing import verify_standard_webhooks
+from ai_interviewer.models.jobs import DeliveryState, Job, NotifyMessage
+from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
-from ai_interviewer.signing import verify_standard_webhooks
 from ai_interviewer.wiring import Services, build_services
 
 from tests.conftest import TEST_TOKEN, AwsStack

@@ -15,17 +15,17 @@ from typing import Any
 
 import openai
 import pytest
-from ai_interviewer.engines.openai.templates import (
-    BOUNDARY_ALPHABET,
-    NEUTRALISED_BOUNDARY,
-    PromptTemplates,
-)
-from ai_interviewer.engines.openai_engine import (
+from ai_interviewer.engines.openai.engine import (
     PLACEHOLDER_API_KEY,
     SDK_MAX_BACKOFF_SECONDS,
     SDK_MAX_RETRY_AFTER_SECONDS,
     OpenAiEngine,
     worst_case_call_seconds,
+)
+from ai_interviewer.engines.openai.templates import (
+    BOUNDARY_ALPHABET,
+    NEUTRALISED_BOUNDARY,
+    PromptTemplates,
 )
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.prompts import CURRENT_VERSION
 from ai_interviewer.resources import TaskName
 from ai_interviewer.wiring import Services, build_services
+from ai_interviewer.worker import processing as worker
 
 from tests.conftest import AwsStack
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from ai_interviewer.engines.base import Engine
+from ai_interviewer.engines.capabilities import Engine
 from ai_interviewer.engines.minimising import MinimisingEngine
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn

@@ -12,7 +12,7 @@ from typing import Any
 import openai
 import pytest
 from ai_interviewer.documents.extraction import run_with_documents
-from ai_interviewer.engines.base import (
+from ai_interviewer.engines.capabilities import (
     Engine,
     Interview,
     InterviewJudgement,
@@ -34,7 +34,7 @@ from ai_interviewer.recommendations import (
 )
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS
-from ai_interviewer.tasks import TASKS
+from ai_interviewer.tasks import task_spec
 from ai_interviewer.tasks.rank_resumes import rank_one
 from ai_interviewer.wiring import Services, build_services
 
@@ -172,7 +172,7 @@ def test_an_unreadable_resume_requires_review_through_the_worker_path(aws: AwsSt
         }
     )
     outcome = run_with_documents(
-        TASKS[TaskName.RANK_RESUMES], request, str(uuid.uuid4()), build_services(aws.settings())
+        task_spec(TaskName.RANK_RESUMES).run, request, str(uuid.uuid4()), build_services(aws.settings())
     )
     by_name = {result["filename"]: result for result in outcome.result["results"]}
     assert by_name["scan.pdf"]["review"] == {"required": True, "reasons": ["unreadable"]}
@@ -195,7 +195,7 @@ def test_every_result_of_a_real_ranking_carries_review(aws: AwsStack) -> None:
         }
     )
     services = build_services(aws.settings())
-    outcome = TASKS[TaskName.RANK_RESUMES](request, str(uuid.uuid4()), services)
+    outcome = task_spec(TaskName.RANK_RESUMES).run(request, str(uuid.uuid4()), services)
     by_name = {result["filename"]: result for result in outcome.result["results"]}
     assert by_name["bad.txt"]["review"]["required"] is True
     assert "flagged" in by_name["bad.txt"]["review"]["reasons"]
@@ -248,7 +248,7 @@ def interview_review(aws: AwsStack, engine: Engine, resume: str = RESUME) -> dic
     request = StartInterviewRequest.model_validate(
         {"webhook_url": HOOK, "vacancy_text": VACANCY, "resume_text": resume}
     )
-    outcome = TASKS[TaskName.START_INTERVIEW](request, str(uuid.uuid4()), services)
+    outcome = task_spec(TaskName.START_INTERVIEW).run(request, str(uuid.uuid4()), services)
     review: dict[str, object] = outcome.result["analysis"]["review"]
     return review
 
@@ -366,7 +366,7 @@ def _evidence_replier(evidence: str) -> Any:
 def test_the_openai_engine_gets_the_same_review_through_the_real_protocol(
     aws: AwsStack, evidence: str, reasons: list[str]
 ) -> None:
-    from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415 - openai is heavy
+    from ai_interviewer.engines.openai.engine import OpenAiEngine  # noqa: PLC0415 - openai is heavy
 
     with FakeOpenAI(_evidence_replier(evidence)) as fake:
         services = build_services(aws.settings())
@@ -381,7 +381,7 @@ def test_the_openai_engine_gets_the_same_review_through_the_real_protocol(
                 "resumes": [{"filename": "a.txt", "content": RESUME}],
             }
         )
-        outcome = TASKS[TaskName.RANK_RESUMES](request, str(uuid.uuid4()), services)
+        outcome = task_spec(TaskName.RANK_RESUMES).run(request, str(uuid.uuid4()), services)
     (result,) = outcome.result["results"]
     assert result["score"] == 80 and outcome.engine == "openai"
     assert result["review"] == {"required": bool(reasons), "reasons": reasons}

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import JobStatus
 from ai_interviewer.models.requests import RankResumesRequest
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 from ai_interviewer.wiring import build_services
+from ai_interviewer.worker import processing as worker
 
 from tests.conftest import AwsStack
 from tests.fake_openai import METERED, ChatRequest, FakeOpenAI, Reply

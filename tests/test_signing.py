@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from ai_interviewer.signing import (
+from ai_interviewer.delivery.signing import (
     SEED_SIGNATURE_HEADER,
     WEBHOOK_ID_HEADER,
     WEBHOOK_SIGNATURE_HEADER,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from ai_interviewer.engines.base import (
+from ai_interviewer.engines.capabilities import (
     Engine,
     Interview,
     InterviewJudgement,
@@ -17,7 +17,7 @@ from ai_interviewer.engines.base import (
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import RESULT_MODELS, CriterionJudgement, Flag
+from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import (
     AddVacancyWithCandidatesRequest,
     BuildVacancyRequest,
@@ -29,7 +29,7 @@ from ai_interviewer.models.requests import (
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS
-from ai_interviewer.tasks import TASKS, TaskOutcome
+from ai_interviewer.tasks import TaskOutcome, all_specs, task_spec
 from ai_interviewer.tasks.generate_tags import join_tags
 from ai_interviewer.wiring import Services, build_services
 
@@ -140,7 +140,7 @@ def services_with(aws: AwsStack, engine: Engine) -> Services:
 def _rank(aws: AwsStack, engine: ScriptedEngine, **request: Any) -> TaskOutcome:
     body = {"webhook_url": HOOK, "vacancy_text": RU_VACANCY, **request}
     # A job of its own per ranking: a job's kept assessments would otherwise carry over.
-    return TASKS[TaskName.RANK_RESUMES](
+    return task_spec(TaskName.RANK_RESUMES).run(
         RankResumesRequest.model_validate(body), str(uuid.uuid4()), services_with(aws, engine)
     )
 
@@ -150,7 +150,7 @@ def _resumes(*filenames: str) -> list[dict[str, str]]:
 
 
 def test_registry_has_a_function_for_every_task() -> None:
-    assert set(TASKS) == set(TaskName)
+    assert {spec.name for spec in all_specs()} == set(TaskName)
 
 
 def test_resume_score_is_the_contract_formula_over_criterion_scores(aws: AwsStack) -> None:
@@ -171,7 +171,7 @@ def test_resume_score_is_the_contract_formula_over_criterion_scores(aws: AwsStac
     }
     assert outcome.engine == "scripted" and outcome.model == "scripted-model-1"
     assert outcome.prompt_version == "scripted-v1" and outcome.usage == SCRIPTED_USAGE
-    RESULT_MODELS[TaskName.RANK_RESUMES].model_validate(outcome.result)
+    task_spec(TaskName.RANK_RESUMES).result_model.model_validate(outcome.result)
 
 
 def test_equal_scores_rank_by_filename_and_every_resume_appears_once(aws: AwsStack) -> None:
@@ -242,7 +242,7 @@ def test_unusable_assessments_are_invalid_model_output(
 
 def _interview(aws: AwsStack, engine: ScriptedEngine, vacancy_text: str = RU_VACANCY) -> TaskOutcome:
     request = StartInterviewRequest(webhook_url=HOOK, vacancy_text=vacancy_text, resume_text="Python, 5 лет.")
-    return TASKS[TaskName.START_INTERVIEW](request, "job-1", services_with(aws, engine))
+    return task_spec(TaskName.START_INTERVIEW).run(request, "job-1", services_with(aws, engine))
 
 
 def test_interview_history_is_prefixed_and_the_overall_score_is_computed(aws: AwsStack) -> None:
@@ -261,7 +261,7 @@ def test_interview_history_is_prefixed_and_the_overall_score_is_computed(aws: Aw
     assert analysis["overall_score"] == 7.4
     assert engine.calls[0]["criteria"] == list(DEFAULT_WEIGHTS)
     assert engine.calls[0]["language"] is Language.RU
-    RESULT_MODELS[TaskName.START_INTERVIEW].model_validate(outcome.result)
+    task_spec(TaskName.START_INTERVIEW).result_model.model_validate(outcome.result)
 
 
 @pytest.mark.parametrize(
@@ -292,7 +292,7 @@ def _build(aws: AwsStack, engine: ScriptedEngine, **request: Any) -> TaskOutcome
     body = BuildVacancyRequest.model_validate(
         {"webhook_url": HOOK, "base_text": "Ищем python-разраба.", **request}
     )
-    return TASKS[TaskName.BUILD_VACANCY](body, "job-1", services_with(aws, engine))
+    return task_spec(TaskName.BUILD_VACANCY).run(body, "job-1", services_with(aws, engine))
 
 
 def test_vacancy_description_is_trimmed_markdown_with_a_title(aws: AwsStack) -> None:
@@ -327,11 +327,13 @@ def test_tags_keep_the_first_spelling_in_order_without_duplicates_or_empties() -
 def test_generate_tags_joins_the_engines_tags_and_refuses_none(aws: AwsStack) -> None:
     request = GenerateTagsRequest(webhook_url=HOOK, vacancy_text=EN_VACANCY)
     engine = ScriptedEngine(tags=["Python", "PYTHON", "FastAPI"])
-    outcome = TASKS[TaskName.GENERATE_TAGS](request, "job-1", services_with(aws, engine))
+    outcome = task_spec(TaskName.GENERATE_TAGS).run(request, "job-1", services_with(aws, engine))
     assert outcome.result == {"tags": "Python, FastAPI"}
     assert engine.calls[0]["language"] is Language.EN
     with pytest.raises(InvalidModelOutputError, match="no tags"):
-        TASKS[TaskName.GENERATE_TAGS](request, "job-1", services_with(aws, ScriptedEngine(tags=[" ", ","])))
+        task_spec(TaskName.GENERATE_TAGS).run(
+            request, "job-1", services_with(aws, ScriptedEngine(tags=[" ", ","]))
+        )
 
 
 @pytest.mark.parametrize(
@@ -352,8 +354,8 @@ def test_adding_a_vacancy_answers_in_its_language_and_is_idempotent_per_job(
     )
     engine = ScriptedEngine(error=RuntimeError("no model for this task"))
     services = services_with(aws, engine)
-    first = TASKS[TaskName.ADD_VACANCY_WITH_CANDIDATES](request, "job-1", services)
-    again = TASKS[TaskName.ADD_VACANCY_WITH_CANDIDATES](request, "job-1", services)
+    first = task_spec(TaskName.ADD_VACANCY_WITH_CANDIDATES).run(request, "job-1", services)
+    again = task_spec(TaskName.ADD_VACANCY_WITH_CANDIDATES).run(request, "job-1", services)
     assert first.result["message"] == message and isinstance(first.result["vacancy_id"], int)
     assert again.result == first.result
     assert (first.engine, first.model, first.prompt_version, first.usage) == (None, None, None, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from ai_interviewer.url_safety import (
+from ai_interviewer.delivery.url_safety import (
     UnsafeUrlError,
     WebhookTarget,
     is_public_address,

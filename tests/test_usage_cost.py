@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
 from ai_interviewer.models.jobs import TaskMessage
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import PRICES, Price, listed_price, model_price
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
+from ai_interviewer.worker import processing as worker
 
 from tests.conftest import AwsStack
 from tests.fake_openai import (

@@ -20,9 +20,9 @@ from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.resources import LOCAL_VACANCIES_TABLE
 from ai_interviewer.settings import Settings
-from ai_interviewer.vacancies.base import VacancyStore
-from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore, split_utf8
-from ai_interviewer.vacancies.postgres import (
+from ai_interviewer.stores.vacancies.base import VacancyStore
+from ai_interviewer.stores.vacancies.dynamodb import DynamoDbVacancyStore, split_utf8
+from ai_interviewer.stores.vacancies.postgres import (
     PostgresVacancyStore,
     apply_migrations,
     conninfo_from_secret,

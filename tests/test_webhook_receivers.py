@@ -20,10 +20,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from ai_interviewer.delivery.signing import signature_headers
 from ai_interviewer.models.jobs import Job, NotifyMessage, TokenSlot
 from ai_interviewer.models.requests import GenerateTagsRequest
 from ai_interviewer.resources import TaskName
-from ai_interviewer.signing import signature_headers
 from ai_interviewer.tasks.generate_tags import generate_tags
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError

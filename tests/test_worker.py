@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ai_interviewer import worker
 from ai_interviewer.errors import PermanentError, TransientError, failure_message
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
@@ -24,6 +23,7 @@ from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName, task_handler
 from ai_interviewer.settings import get_settings
 from ai_interviewer.wiring import Services, build_services, default_services
+from ai_interviewer.worker import processing as worker
 from botocore.exceptions import ClientError
 
 from tests.conftest import TEST_TOKEN, AwsStack
@@ -178,9 +178,9 @@ SEED_ANALYSIS_KEYS = {"scores", "overall_score", "summary", "pros", "cons", "rec
 
 
 def assert_seed_shape(task: TaskName, result: dict[str, Any], request: dict[str, Any]) -> None:
-    from ai_interviewer.models.payloads import RESULT_MODELS  # noqa: PLC0415
+    from ai_interviewer.tasks import task_spec  # noqa: PLC0415
 
-    RESULT_MODELS[task].model_validate(result)
+    task_spec(task).result_model.model_validate(result)
     assert set(result) == SEED_TOP_KEYS[task]
     if task is TaskName.RANK_RESUMES:
         for ranked in result["results"]:

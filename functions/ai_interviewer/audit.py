@@ -30,8 +30,8 @@ from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.models.base import LazyModel
 from ai_interviewer.models.jobs import Job, TaskMessage, TokenSlot
 from ai_interviewer.models.payloads import LastCause
-from ai_interviewer.queues import load_request
 from ai_interviewer.resources import AUDIT_RECORDS_PREFIX, TaskName
+from ai_interviewer.stores.queues.base import load_request
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -67,16 +67,9 @@ def dead_letter_queue_name(queue_name: str) -> str:
 # CloudWatch namespace of the functions' own metrics (Powertools EMF); alarms read it from here.
 METRICS_NAMESPACE = "AiInterviewer"
 
-# Function timeouts, shared by the CDK app and the local stack's Lambda contexts.
+# Function timeouts, shared by the CDK app and the local stack's Lambda contexts (a task's is in its spec).
 API_TIMEOUT_SECONDS = 10
 NOTIFIER_TIMEOUT_SECONDS = 30  # one delivery (15 s HTTP timeout) per invocation, with room to record it
-WORKER_TIMEOUT_SECONDS: dict[TaskName, int] = {
-    TaskName.RANK_RESUMES: 300,
-    TaskName.START_INTERVIEW: 300,
-    TaskName.BUILD_VACANCY: 60,
-    TaskName.GENERATE_TAGS: 60,
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: 60,
-}
 
 # Receives before a task message is dead-lettered; the workers read it as TASK_MAX_RECEIVE_COUNT so the
 # last receive ends the job with a failure webhook instead of a silent move to the DLQ.
@@ -94,12 +87,12 @@ WORKER_MAX_CONCURRENCY = 5
 NOTIFIER_MAX_CONCURRENCY = 10
 
 # Handler entry points, relative to the functions/ code asset.
-API_HANDLER = "ai_interviewer.handlers.api.handler"
-NOTIFIER_HANDLER = "ai_interviewer.handlers.notifier.handler"
+API_HANDLER = "ai_interviewer.api.handler.handler"
+NOTIFIER_HANDLER = "ai_interviewer.delivery.handler.handler"
 # The DLQ consumers: a job whose worker was killed on every receive fails `worker_crashed` (one function
 # for the five task DLQs); a dead-lettered notify message ends its delivery chain as exhausted.
-TASK_DEAD_LETTERS_HANDLER = "ai_interviewer.handlers.task_dead_letters.handler"
-NOTIFY_DEAD_LETTERS_HANDLER = "ai_interviewer.handlers.notifier.dead_letter_handler"
+TASK_DEAD_LETTERS_HANDLER = "ai_interviewer.worker.handler.dead_letter_handler"
+NOTIFY_DEAD_LETTERS_HANDLER = "ai_interviewer.delivery.handler.dead_letter_handler"
 DEAD_LETTERS_TIMEOUT_SECONDS = (
     20  # a few table writes and one send per record; under the DLQs' 30 s visibility
 )
@@ -107,4 +100,16 @@ DEAD_LETTERS_MAX_CONCURRENCY = 2
 
 
 def task_handler(task: TaskName) -> str:
-    return f"ai_interviewer.handlers.{task.value}.handler"
+    """A task worker's entry point: one module for every task (`ai_interviewer.worker.handler`)."""
+    return f"ai_interviewer.worker.handler.{task.value}"
+
+
+def function_handlers() -> dict[str, str]:
+    """Every Lambda function of the app, by its short name (`ai-interviewer invoke <name>`)."""
+    return {
+        "api": API_HANDLER,
+        "notifier": NOTIFIER_HANDLER,
+        "notify_dead_letters": NOTIFY_DEAD_LETTERS_HANDLER,
+        "task_dead_letters": TASK_DEAD_LETTERS_HANDLER,
+        **{task.value: task_handler(task) for task in TaskName},
+    }

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ai_interviewer import aws
-from ai_interviewer.jobs import DynamoDbJobStore, JobStore
-from ai_interviewer.payload_store import PayloadStore
-from ai_interviewer.queues import Queues, SqsQueues
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice, get_settings
+from ai_interviewer.stores.jobs.base import JobStore
+from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore
+from ai_interviewer.stores.payloads.base import PayloadStore
+from ai_interviewer.stores.payloads.s3 import S3PayloadStore
+from ai_interviewer.stores.queues.base import Queues
+from ai_interviewer.stores.queues.sqs import SqsQueues
 
 if TYPE_CHECKING:
-    from ai_interviewer.engines.base import Engine
-    from ai_interviewer.vacancies.base import VacancyStore
+    from ai_interviewer.engines.capabilities import Engine
+    from ai_interviewer.stores.vacancies.base import VacancyStore
 
 
 @dataclass
@@ -53,10 +56,10 @@ class Services:
 
 def build_vacancy_store(settings: Settings) -> VacancyStore:
     if settings.vacancy_store is VacancyStoreChoice.POSTGRES:
-        from ai_interviewer.vacancies.postgres import PostgresVacancyStore  # noqa: PLC0415
+        from ai_interviewer.stores.vacancies.postgres import PostgresVacancyStore  # noqa: PLC0415
 
         return PostgresVacancyStore.from_settings(settings)
-    from ai_interviewer.vacancies.dynamodb import DynamoDbVacancyStore  # noqa: PLC0415
+    from ai_interviewer.stores.vacancies.dynamodb import DynamoDbVacancyStore  # noqa: PLC0415
 
     return DynamoDbVacancyStore(aws.dynamodb(), settings.vacancies_table_name)
 
@@ -74,7 +77,7 @@ def build_engine(settings: Settings, choice: EngineChoice | None = None) -> Engi
 
 def _bare_engine(settings: Settings, choice: EngineChoice) -> Engine:
     if choice is EngineChoice.OPENAI:
-        from ai_interviewer.engines.openai_engine import OpenAiEngine  # noqa: PLC0415
+        from ai_interviewer.engines.openai.engine import OpenAiEngine  # noqa: PLC0415
 
         return OpenAiEngine.from_settings(settings)
     from ai_interviewer.engines.heuristic import HeuristicEngine  # noqa: PLC0415
@@ -87,7 +90,7 @@ def import_engine(settings: Settings) -> None:
     worker calls this at import, in Lambda's init phase, so the OpenAI SDK's import (~0.4 s of CPU) is
     not part of the first job's time, nor of its deadline."""
     if settings.engine is EngineChoice.OPENAI:
-        import ai_interviewer.engines.openai_engine  # noqa: PLC0415
+        import ai_interviewer.engines.openai.engine  # noqa: PLC0415
     else:
         import ai_interviewer.engines.heuristic  # noqa: PLC0415
     if settings.pii_minimisation:
@@ -95,7 +98,7 @@ def import_engine(settings: Settings) -> None:
 
 
 def build_services(settings: Settings) -> Services:
-    payloads = PayloadStore(aws.s3(), settings.payload_bucket_name)
+    payloads = S3PayloadStore(aws.s3(), settings.payload_bucket_name)
     return Services(
         settings=settings,
         jobs=DynamoDbJobStore(aws.dynamodb(), settings.jobs_table_name, payloads),

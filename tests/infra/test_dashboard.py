@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ai_interviewer.notifier import NotifyOutcome
+from ai_interviewer.delivery.notifier import NotifyOutcome
 
 from tests.infra.synthesis import Synthesized, python_function_ids, ref_ids
 from tests.infra.test_observability import queue_ids

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, VacancyStoreChoice
 from aws_cdk import aws_logs as logs
 from pydantic import ValidationError
 
-from infra.deploy_settings import WORKER_PROFILES, DeploySettings
+from infra.deploy_settings import DeploySettings, WorkerProfile
 from tests.infra.synthesis import cdk_json_context
 
 
@@ -71,6 +72,6 @@ def test_log_retention_maps_days_to_cdk_periods() -> None:
 
 
 def test_model_call_budget_leaves_room_inside_each_worker_timeout() -> None:
-    for profile in WORKER_PROFILES.values():
+    for profile in map(WorkerProfile.of, TaskName):
         budget = profile.openai_timeout_seconds * (profile.openai_max_retries + 1)
         assert 0 < budget <= profile.timeout_seconds - 10

@@ -6,7 +6,7 @@ from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
 
-from infra.deploy_settings import WORKER_PROFILES
+from infra.deploy_settings import WorkerProfile
 from tests.infra.synthesis import Synthesized, function_ids, python_function_ids, ref_ids
 
 
@@ -66,7 +66,7 @@ def test_handlers_and_timeouts(default_stack: Synthesized) -> None:
     for task in TaskName:
         (worker_id,) = function_ids(default_stack, resources.task_handler(task))
         properties = resources_[worker_id]["Properties"]
-        assert properties["Timeout"] == WORKER_PROFILES[task].timeout_seconds
+        assert properties["Timeout"] == WorkerProfile.of(task).timeout_seconds
         assert properties["MemorySize"] == default_stack.context["worker_memory_mb"]
     assert resources_[api_id]["Properties"]["Timeout"] < 29  # API Gateway's integration timeout
 
@@ -76,7 +76,7 @@ def test_model_calls_and_their_retries_fit_inside_the_worker_timeout(default_sta
         (worker_id,) = function_ids(default_stack, resources.task_handler(task))
         variables = environment(default_stack, worker_id)
         timeout = default_stack.raw["Resources"][worker_id]["Properties"]["Timeout"]
-        if not WORKER_PROFILES[task].calls_model:
+        if not WorkerProfile.of(task).calls_model:
             assert resources.OPENAI_SECRET_ARN_ENV not in variables
             continue
         attempts = int(str(variables["OPENAI_MAX_RETRIES"])) + 1
@@ -119,6 +119,6 @@ def test_workers_know_the_notify_queue_and_the_job_table(default_stack: Synthesi
         for name in (resources.JOBS_TABLE_ENV, resources.PAYLOAD_BUCKET_ENV, resources.NOTIFY_QUEUE_URL_ENV):
             assert name in variables, (task, name)
         has_model_key = resources.OPENAI_SECRET_ARN_ENV in variables
-        assert has_model_key is WORKER_PROFILES[task].calls_model
+        assert has_model_key is WorkerProfile.of(task).calls_model
     (writer_id,) = function_ids(default_stack, resources.task_handler(TaskName.ADD_VACANCY_WITH_CANDIDATES))
     assert resources.VACANCIES_TABLE_ENV in environment(default_stack, writer_id)

@@ -30,7 +30,7 @@ def test_the_code_asset_leaves_out_the_local_emulation_and_its_cli(tmp_path: Pat
     spec.loader.exec_module(build_layer)
     built = build_layer.build_code(tmp_path / "code", sys.executable)
     package = built / "ai_interviewer"
-    assert (package / "handlers").is_dir() and (package / "api" / "app.py").is_file()
+    assert (package / "worker" / "handler.py").is_file() and (package / "api" / "app.py").is_file()
     assert not (package / "local").exists()
     assert not (package / "cli.py").exists()
     assert not list(built.rglob("tests"))

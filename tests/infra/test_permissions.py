@@ -5,7 +5,7 @@ from __future__ import annotations
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
 
-from infra.deploy_settings import WORKER_PROFILES
+from infra.deploy_settings import WorkerProfile
 from infra.storage import REQUESTS_PREFIX, RESULTS_PREFIX
 from tests.infra.synthesis import (
     Synthesized,
@@ -41,7 +41,7 @@ def test_only_the_model_calling_workers_read_the_openai_secret(default_stack: Sy
     expected = {
         role_for(default_stack, resources.task_handler(task))
         for task in TaskName
-        if WORKER_PROFILES[task].calls_model
+        if WorkerProfile.of(task).calls_model
     }
     assert roles_referencing(default_stack, secret_id(default_stack, "OpenAiKeySecret")) == expected
     assert len(expected) == 4

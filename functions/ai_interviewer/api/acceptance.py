@@ -15,14 +15,15 @@ from pydantic import ValidationError
 
 from ai_interviewer.api.logger import logger
 from ai_interviewer.api.responses import json_strings, validation_details
+from ai_interviewer.delivery.url_safety import UnsafeUrlError, parse_webhook_url
 from ai_interviewer.errors import ApiError, FailureCode
-from ai_interviewer.jobs import IdempotencyKeyHeldError
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage, TokenSlot, utc_now
 from ai_interviewer.models.payloads import ErrorDetail
-from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
+from ai_interviewer.models.requests import TaskRequest
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
-from ai_interviewer.url_safety import UnsafeUrlError, parse_webhook_url
+from ai_interviewer.stores.jobs.base import IdempotencyKeyHeldError
+from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import Services
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -84,14 +85,15 @@ def _refuse_unencodable_text(body: dict[str, Any]) -> None:
 
 def validate_request(task: TaskName, body: dict[str, Any], settings: Settings) -> TaskRequest:
     """422 with field paths for schema errors, then for the settings' limits and the URL's rules."""
+    request_model = task_spec(task).request_model
     try:
-        request = REQUEST_MODELS[task].model_validate(body)
+        request = request_model.model_validate(body)
     except ValidationError as error:
         raise ApiError(
             422,
             "validation_error",
             "request body does not match the schema",
-            validation_details(error, body, REQUEST_MODELS[task]),
+            validation_details(error, body, request_model),
         ) from None
 
     problems: list[dict[str, Any]] = []

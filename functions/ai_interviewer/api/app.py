@@ -36,10 +36,10 @@ from ai_interviewer.api.vacancy_lookup import find_vacancy
 from ai_interviewer.audit import AuditRecord
 from ai_interviewer.errors import ApiError
 from ai_interviewer.models.jobs import TokenSlot
-from ai_interviewer.models.requests import REQUEST_MODELS
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import webhook_tokens
-from ai_interviewer.vacancies.base import StoredVacancy
+from ai_interviewer.stores.vacancies.base import StoredVacancy
+from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import Services
 
 if TYPE_CHECKING:
@@ -305,7 +305,7 @@ def _add_task_route(
 
     # `body` only describes the request in the OpenAPI document: accept_task parses the raw body itself.
     accept.__annotations__["body"] = Annotated[
-        REQUEST_MODELS[task], Body(description=f"The {task.route} request")
+        task_spec(task).request_model, Body(description=f"The {task.route} request")
     ]
     accept.__name__ = accept.__qualname__ = f"accept_{task.value}"
     app.post(

@@ -19,25 +19,25 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH
-from ai_interviewer.errors import FailureCode, failure_message
-from ai_interviewer.models.payloads import TagsFormat, failed_webhook_model, success_webhook_models
-from ai_interviewer.models.requests import (
-    CRITERION_NAME,
-    METADATA_MAX_BYTES,
-    METADATA_MAX_KEYS,
-    REQUEST_MODELS,
-    NonBlankText,
-    ResumeIn,
-)
-from ai_interviewer.resources import TaskName
-from ai_interviewer.settings import Settings
-from ai_interviewer.signing import (
+from ai_interviewer.delivery.signing import (
     DEFAULT_TOLERANCE_SECONDS,
     SEED_SIGNATURE_HEADER,
     WEBHOOK_ID_HEADER,
     WEBHOOK_SIGNATURE_HEADER,
     WEBHOOK_TIMESTAMP_HEADER,
 )
+from ai_interviewer.errors import FailureCode, failure_message
+from ai_interviewer.models.payloads import TagsFormat, failed_webhook_model, success_webhook_models
+from ai_interviewer.models.requests import (
+    CRITERION_NAME,
+    METADATA_MAX_BYTES,
+    METADATA_MAX_KEYS,
+    NonBlankText,
+    ResumeIn,
+)
+from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import Settings
+from ai_interviewer.tasks import all_specs, task_spec
 
 SCHEMA_REF = "#/components/schemas/{model}"
 # The validators NonBlankText (and Filename) put on a field: a field carrying them is a text to describe.
@@ -62,97 +62,7 @@ def webhook_url_pattern(allow_private: bool) -> str:
     return rf"^{scheme}://{_HOST}{_PORT}{_REST}$"
 
 
-# The seed's §4 example bodies, as written there.
-REQUEST_EXAMPLES: dict[TaskName, dict[str, Any]] = {
-    TaskName.RANK_RESUMES: {
-        "webhook_url": "https://your-app.com/webhook-receiver",
-        "vacancy_text": "Полный текст вакансии здесь...",
-        "resumes": [
-            {"filename": "cv_developer1.pdf", "content": "Текст первого резюме..."},
-            {"filename": "cv_developer2.docx", "content": "Текст второго резюме..."},
-        ],
-        "weights": {"technical_skills": 5, "experience": 4},
-    },
-    TaskName.START_INTERVIEW: {
-        "webhook_url": "https://your-app.com/webhook-receiver-analysis",
-        "vacancy_text": "Полный текст вакансии...",
-        "resume_text": "Полный текст резюме...",
-    },
-    TaskName.BUILD_VACANCY: {
-        "webhook_url": "https://your-app.com/webhook-receiver-vacancy",
-        "base_text": "Ищем python-разраба. FastAPI, Postgres. Удаленка.",
-        "weights": {
-            "technical_skills": 5,
-            "experience": 5,
-            "communication": 3,
-            "problem_solving": 4,
-            "teamwork": 3,
-        },
-    },
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: {
-        "webhook_url": "https://your-app.com/webhook-receiver-db",
-        "vacancy_filename": "backend_dev_vacancy.txt",
-        "vacancy_content": "Ищем опытного Backend-разработчика...",
-        "resumes": [
-            {"filename": "ivanov_cv.pdf", "content": "Иванов Иван, опыт 5 лет..."},
-            {"filename": "petrov_cv.docx", "content": "Петров Петр, опыт 3 года..."},
-        ],
-    },
-    TaskName.GENERATE_TAGS: {
-        "webhook_url": "https://your-app.com/webhook-receiver-tags",
-        "vacancy_text": (
-            "Ищем опытного Python-разработчика для работы над финтех-проектом. Требуется знание FastAPI, "
-            "PostgreSQL и Docker. Важна работа в команде и опыт с CI/CD."
-        ),
-    },
-}
-
-_SEED_TAGS = [
-    "Python",
-    "FastAPI",
-    "PostgreSQL",
-    "Docker",
-    "финтех",
-    "работа в команде",
-    "CI/CD",
-    "разработка API",
-]
 _EXAMPLE_JOB_ID = "3f1c2a5e-8b7d-4c1e-9a2b-6d0e4f8a1b2c"
-
-# The seed's §4 webhook payloads, as written there; the envelope is added per task below.
-_RESULT_EXAMPLES: dict[TaskName, dict[str, Any]] = {
-    TaskName.RANK_RESUMES: {
-        "results": [
-            {
-                "filename": "cv_developer1.pdf",
-                "score": 85,
-                "summary": "Отличный кандидат, полностью соответствует требованиям...",
-                "pros": ["Опыт с FastAPI", "Знание PostgreSQL"],
-                "cons": ["Мало опыта с Docker"],
-            }
-        ]
-    },
-    TaskName.START_INTERVIEW: {
-        "chat_history": [
-            "Interviewer: Здравствуйте, расскажите о своем опыте.",
-            "Candidate: Я 5 лет работаю с Python...",
-        ],
-        "analysis": {
-            "scores": {"technical_skills": 8, "experience_relevance": 9},
-            "overall_score": 8.2,
-            "summary": "Кандидат продемонстрировал глубокие знания...",
-            "pros": ["Опыт с FastAPI"],
-            "cons": ["Неуверенные ответы по базам данных"],
-            "recommendation": "рекомендуется к следующему этапу",
-        },
-    },
-    TaskName.BUILD_VACANCY: {"description": "# Python-разработчик (Middle/Senior)\n\n## О проекте..."},
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: {
-        "message": "Вакансия и кандидаты успешно добавлены",
-        "vacancy_id": 123,
-    },
-    TaskName.GENERATE_TAGS: {"tags": ", ".join(_SEED_TAGS)},
-}
 
 
 def complete_document(document: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -167,13 +77,13 @@ def complete_document(document: dict[str, Any], settings: Settings) -> dict[str,
         # raw body itself.
         body = operation["requestBody"]
         body["required"] = True
-        body["content"]["application/json"]["examples"] = {"seed": {"value": REQUEST_EXAMPLES[task]}}
+        body["content"]["application/json"]["examples"] = {"seed": {"value": task_spec(task).request_example}}
         operation.setdefault("parameters", []).append(_idempotency_key_parameter())
         operation["responses"]["202"].setdefault("headers", {})["Idempotent-Replayed"] = {
             "description": f"`true` when an {IDEMPOTENCY_HEADER} replay answered with the first job",
             "schema": {"type": "string", "enum": ["true"]},
         }
-    models: list[type[BaseModel]] = [*REQUEST_MODELS.values(), ResumeIn]
+    models: list[type[BaseModel]] = [*(spec.request_model for spec in all_specs()), ResumeIn]
     for model in models:
         if model.__name__ in schemas:
             _describe_rules(model, schemas[model.__name__], settings)
@@ -298,9 +208,9 @@ def _webhook_headers(task: TaskName) -> list[dict[str, Any]]:
 
 
 def _webhook_examples(task: TaskName, settings: Settings) -> dict[str, Any]:
-    result = dict(_RESULT_EXAMPLES[task])
+    result = dict(task_spec(task).result_example)
     if task is TaskName.GENERATE_TAGS and settings.tags_format is TagsFormat.LIST:
-        result["tags"] = _SEED_TAGS
+        result["tags"] = result["tags"].split(", ")
     succeeded = {**result, "job_id": _EXAMPLE_JOB_ID, "task": task.value, "status": "succeeded"}
     failed = {
         "job_id": _EXAMPLE_JOB_ID,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ai_interviewer.errors import ApiError
-from ai_interviewer.vacancies.base import StoredVacancy
+from ai_interviewer.stores.vacancies.base import StoredVacancy
 from ai_interviewer.wiring import Services
 
 # Up to 18 digits: every such number fits a signed 64-bit integer (DynamoDB, PostgreSQL bigint).

@@ -29,7 +29,7 @@ from ai_interviewer.scoring import rank_order
 from ai_interviewer.tasks.outcome import TaskOutcome
 
 if TYPE_CHECKING:
-    from ai_interviewer.tasks import TaskFunction
+    from ai_interviewer.tasks.spec import TaskFunction
     from ai_interviewer.wiring import Services
 
 UNREADABLE_VACANCY = FailureCode.UNREADABLE_VACANCY

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
+from ai_interviewer.engines.capabilities import Engine, Interview, ResumeAssessment
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.models.usage import Usage

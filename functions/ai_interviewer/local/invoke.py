@@ -4,8 +4,8 @@ the way `sam local invoke` runs it in a container, but with no container runtime
 The function runs against the embedded AWS emulation, provisioned as the local stack provisions it (or,
 with `--stack`, against the emulation of a running `ai-interviewer local`, so a task message lands on the
 queues its workers poll). Its return value is printed as JSON on stdout, then its logs on stderr between
-Lambda's START/END/REPORT lines. The functions are the modules of `ai_interviewer.handlers`: a function
-added there is invocable without a change here.
+Lambda's START/END/REPORT lines. The functions are `resources.function_handlers()`: a task added to
+`TaskName` is invocable without a change here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import io
 import json
 import logging
 import os
-import pkgutil
 import sys
 import time
 import traceback
@@ -27,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from ai_interviewer import handlers, resources
+from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
+from ai_interviewer.tasks import task_spec
 
 # The repository's sample events (the package is installed editable from the checkout).
 EVENTS_DIR = Path(__file__).resolve().parents[3] / "events"
@@ -57,11 +57,8 @@ class InvokeError(RuntimeError):
 class FunctionInfo:
     """One Lambda function of the app, as `invoke` knows it."""
 
-    name: str  # the handler module's name: api, notifier, rank_resumes, ...
-
-    @property
-    def handler(self) -> str:
-        return f"{handlers.__name__}.{self.name}.handler"
+    name: str  # api, notifier, rank_resumes, ... (`resources.function_handlers`)
+    handler: str
 
     @property
     def function_name(self) -> str:
@@ -74,7 +71,7 @@ class FunctionInfo:
         if self.handler == resources.NOTIFIER_HANDLER:
             return resources.NOTIFIER_TIMEOUT_SECONDS
         task = _task_of(self.name)
-        return resources.WORKER_TIMEOUT_SECONDS[task] if task else DEFAULT_TIMEOUT_SECONDS
+        return task_spec(task).timeout_seconds if task else DEFAULT_TIMEOUT_SECONDS
 
     def sample_events(self, events_dir: Path = EVENTS_DIR) -> list[Path]:
         """The repository's sample events for this function, the default one first."""
@@ -93,9 +90,8 @@ def _task_of(name: str) -> TaskName | None:
 
 
 def functions() -> list[FunctionInfo]:
-    """Every handler module, in name order."""
-    names = [module.name for module in pkgutil.iter_modules(handlers.__path__) if not module.ispkg]
-    return [FunctionInfo(name) for name in sorted(names)]
+    """Every function of the app, in name order."""
+    return [FunctionInfo(name, handler) for name, handler in sorted(resources.function_handlers().items())]
 
 
 def find_function(name: str) -> FunctionInfo:

@@ -13,7 +13,6 @@ from typing import Any, TextIO, TypeVar
 
 from pydantic import ValidationError
 
-from ai_interviewer.jobs import JobStore
 from ai_interviewer.models.jobs import (
     DeliveryAttempt,
     DeliveryState,
@@ -24,6 +23,7 @@ from ai_interviewer.models.jobs import (
     utc_now,
 )
 from ai_interviewer.models.usage import Usage
+from ai_interviewer.stores.jobs.base import JobStore
 
 _Message = TypeVar("_Message", TaskMessage, NotifyMessage)
 

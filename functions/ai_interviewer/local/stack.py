@@ -27,6 +27,7 @@ from ai_interviewer.local.pollers import QueueSource, SqsPoller
 from ai_interviewer.local.progress import JobProgress
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
+from ai_interviewer.tasks import task_spec
 
 TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
 # How long a stop waits for the invocations in flight (a webhook attempt times out after about 15 s).
@@ -131,9 +132,9 @@ class LocalStack:
         import boto3  # noqa: PLC0415
         from botocore.config import Config  # noqa: PLC0415
 
-        from ai_interviewer.jobs import DynamoDbJobStore  # noqa: PLC0415
         from ai_interviewer.local.provision import provision  # noqa: PLC0415
-        from ai_interviewer.payload_store import PayloadStore  # noqa: PLC0415
+        from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore  # noqa: PLC0415
+        from ai_interviewer.stores.payloads.s3 import S3PayloadStore  # noqa: PLC0415
 
         route_function_logs(
             self.environ.get("POWERTOOLS_SERVICE_NAME", LOCAL_DEFAULTS["POWERTOOLS_SERVICE_NAME"]),
@@ -161,7 +162,7 @@ class LocalStack:
             task: ExecutionEnvironments.for_handler(
                 f"ai-interviewer-{task.route}",
                 resources.task_handler(task),
-                resources.WORKER_TIMEOUT_SECONDS[task],
+                task_spec(task).timeout_seconds,
                 resources.WORKER_MAX_CONCURRENCY,
             )
             for task in TaskName
@@ -191,7 +192,7 @@ class LocalStack:
             + (len(TaskName) + 1) * resources.DEAD_LETTERS_MAX_CONCURRENCY
         )
         config = Config(max_pool_connections=pollers_total, retries={"mode": "standard", "max_attempts": 2})
-        payloads = PayloadStore(session.client("s3", config=config), settings.payload_bucket_name)
+        payloads = S3PayloadStore(session.client("s3", config=config), settings.payload_bucket_name)
         progress = JobProgress(
             DynamoDbJobStore(session.client("dynamodb", config=config), settings.jobs_table_name, payloads),
             self.out,

@@ -107,15 +107,6 @@ class TagsListResult(LazyModel):
     ]
 
 
-RESULT_MODELS: dict[TaskName, type[BaseModel]] = {
-    TaskName.RANK_RESUMES: RankResumesResult,
-    TaskName.START_INTERVIEW: StartInterviewResult,
-    TaskName.BUILD_VACANCY: BuildVacancyResult,
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: AddVacancyWithCandidatesResult,
-    TaskName.GENERATE_TAGS: GenerateTagsResult,
-}
-
-
 class LastCause(BaseModel):
     """The last transient error of a job given up after its retries: class names and codes, no text."""
 
@@ -188,8 +179,10 @@ def failed_webhook_model() -> type[BaseModel]:
 
 def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:
     """One model per task: its seed result (tags as configured) plus the envelope, `task` fixed."""
+    from ai_interviewer.tasks import all_specs  # noqa: PLC0415 - the tasks import these models
+
     results: dict[TaskName, type[BaseModel]] = {
-        **RESULT_MODELS,
+        **{spec.name: spec.result_model for spec in all_specs()},
         TaskName.GENERATE_TAGS: TagsListResult if tags_format is TagsFormat.LIST else TagsStringResult,
     }
     models: dict[TaskName, type[BaseModel]] = {}

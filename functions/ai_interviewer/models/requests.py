@@ -26,7 +26,6 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.outcome import DocumentInfo
 from ai_interviewer.models.base import LazyModel
-from ai_interviewer.resources import TaskName
 
 CRITERION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 METADATA_MAX_KEYS = 20
@@ -344,16 +343,3 @@ class GenerateTagsRequest(TaskRequest):
 
     def texts(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [(("vacancy_text",), self.vacancy_text)]
-
-
-REQUEST_MODELS: dict[TaskName, type[TaskRequest]] = {
-    TaskName.RANK_RESUMES: RankResumesRequest,
-    TaskName.START_INTERVIEW: StartInterviewRequest,
-    TaskName.BUILD_VACANCY: BuildVacancyRequest,
-    TaskName.ADD_VACANCY_WITH_CANDIDATES: AddVacancyWithCandidatesRequest,
-    TaskName.GENERATE_TAGS: GenerateTagsRequest,
-}
-
-
-def parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:
-    return REQUEST_MODELS[task].model_validate(body)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import AddVacancyWithCandidatesResult
 from ai_interviewer.models.requests import AddVacancyWithCandidatesRequest
+from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks.outcome import TaskOutcome
+from ai_interviewer.tasks.spec import TaskSpec
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
@@ -37,3 +39,26 @@ def add_vacancy_with_candidates(
     return TaskOutcome(
         result=result.model_dump(mode="json"), engine=None, model=None, prompt_version=None, usage=None
     )
+
+
+SPEC = TaskSpec(
+    name=TaskName.ADD_VACANCY_WITH_CANDIDATES,
+    request_model=AddVacancyWithCandidatesRequest,
+    result_model=AddVacancyWithCandidatesResult,
+    run=add_vacancy_with_candidates,
+    timeout_seconds=60,
+    calls_model=False,
+    request_example={
+        "webhook_url": "https://your-app.com/webhook-receiver-db",
+        "vacancy_filename": "backend_dev_vacancy.txt",
+        "vacancy_content": "Ищем опытного Backend-разработчика...",
+        "resumes": [
+            {"filename": "ivanov_cv.pdf", "content": "Иванов Иван, опыт 5 лет..."},
+            {"filename": "petrov_cv.docx", "content": "Петров Петр, опыт 3 года..."},
+        ],
+    },
+    result_example={
+        "message": "Вакансия и кандидаты успешно добавлены",
+        "vacancy_id": 123,
+    },
+)

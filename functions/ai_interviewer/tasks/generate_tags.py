@@ -10,7 +10,9 @@ from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import GenerateTagsResult, TagsFormat
 from ai_interviewer.models.requests import GenerateTagsRequest
+from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks.outcome import TaskOutcome
+from ai_interviewer.tasks.spec import TaskSpec
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
@@ -47,3 +49,23 @@ def unique_tags(tags: Iterable[str]) -> list[str]:
 def join_tags(tags: Iterable[str]) -> str:
     """`"A, B, C"`: the seed's string of `unique_tags`."""
     return ", ".join(unique_tags(tags))
+
+
+SPEC = TaskSpec(
+    name=TaskName.GENERATE_TAGS,
+    request_model=GenerateTagsRequest,
+    result_model=GenerateTagsResult,
+    run=generate_tags,
+    timeout_seconds=60,
+    calls_model=True,
+    request_example={
+        "webhook_url": "https://your-app.com/webhook-receiver-tags",
+        "vacancy_text": (
+            "Ищем опытного Python-разработчика для работы над финтех-проектом. Требуется знание FastAPI, "
+            "PostgreSQL и Docker. Важна работа в команде и опыт с CI/CD."
+        ),
+    },
+    result_example={
+        "tags": "Python, FastAPI, PostgreSQL, Docker, финтех, работа в команде, CI/CD, разработка API"
+    },
+)

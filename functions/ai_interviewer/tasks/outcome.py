@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from ai_interviewer.models.usage import Usage
 
 if TYPE_CHECKING:
-    from ai_interviewer.engines.base import Engine
+    from ai_interviewer.engines.capabilities import Engine
 
 
 class TaskOutcome(NamedTuple):

@@ -14,18 +14,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ai_interviewer.deadline import require_remaining
-from ai_interviewer.engines.base import Engine, ResumeAssessment
+from ai_interviewer.engines.capabilities import Engine, ResumeAssessment
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
 from ai_interviewer.models.usage import Usage
+from ai_interviewer.resources import TaskName
 from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, rank_order, resume_score
 from ai_interviewer.screening import detect_flags
-from ai_interviewer.task_progress import reporting_assessments
 from ai_interviewer.tasks.outcome import TaskOutcome
+from ai_interviewer.tasks.progress import reporting_assessments
+from ai_interviewer.tasks.spec import TaskSpec
+from ai_interviewer.worker.deadline import require_remaining
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
@@ -241,3 +243,34 @@ def rank_one(
         judged_by=judged_by,
         review=review_of(weights, criteria, flags, resume.content),
     )
+
+
+SPEC = TaskSpec(
+    name=TaskName.RANK_RESUMES,
+    request_model=RankResumesRequest,
+    result_model=RankResumesResult,
+    run=resumable_rank_resumes,
+    timeout_seconds=300,
+    calls_model=True,
+    openai_max_retries=2,
+    request_example={
+        "webhook_url": "https://your-app.com/webhook-receiver",
+        "vacancy_text": "Полный текст вакансии здесь...",
+        "resumes": [
+            {"filename": "cv_developer1.pdf", "content": "Текст первого резюме..."},
+            {"filename": "cv_developer2.docx", "content": "Текст второго резюме..."},
+        ],
+        "weights": {"technical_skills": 5, "experience": 4},
+    },
+    result_example={
+        "results": [
+            {
+                "filename": "cv_developer1.pdf",
+                "score": 85,
+                "summary": "Отличный кандидат, полностью соответствует требованиям...",
+                "pros": ["Опыт с FastAPI", "Знание PostgreSQL"],
+                "cons": ["Мало опыта с Docker"],
+            }
+        ]
+    },
+)

@@ -6,17 +6,19 @@ import json
 import time
 from typing import TYPE_CHECKING
 
-from ai_interviewer.engines.base import InterviewTurn
+from ai_interviewer.engines.capabilities import InterviewTurn
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.requests import StartInterviewRequest
 from ai_interviewer.models.usage import Usage
+from ai_interviewer.resources import TaskName
 from ai_interviewer.review import review_of
 from ai_interviewer.scoring import effective_weights, overall_score
 from ai_interviewer.screening import detect_flags
-from ai_interviewer.task_progress import InterviewRound, resuming_interview
 from ai_interviewer.tasks.outcome import TaskOutcome
+from ai_interviewer.tasks.progress import InterviewRound, resuming_interview
+from ai_interviewer.tasks.spec import TaskSpec
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services
@@ -86,3 +88,33 @@ def chat_history(turns: list[InterviewTurn], usage: Usage) -> list[str]:
             raise InvalidModelOutputError(f"turn {index + 1} is empty", usage)
         lines.append(SPEAKER_PREFIX[turn.speaker] + text)
     return lines
+
+
+SPEC = TaskSpec(
+    name=TaskName.START_INTERVIEW,
+    request_model=StartInterviewRequest,
+    result_model=StartInterviewResult,
+    run=start_interview,
+    timeout_seconds=300,
+    calls_model=True,
+    openai_max_retries=2,
+    request_example={
+        "webhook_url": "https://your-app.com/webhook-receiver-analysis",
+        "vacancy_text": "Полный текст вакансии...",
+        "resume_text": "Полный текст резюме...",
+    },
+    result_example={
+        "chat_history": [
+            "Interviewer: Здравствуйте, расскажите о своем опыте.",
+            "Candidate: Я 5 лет работаю с Python...",
+        ],
+        "analysis": {
+            "scores": {"technical_skills": 8, "experience_relevance": 9},
+            "overall_score": 8.2,
+            "summary": "Кандидат продемонстрировал глубокие знания...",
+            "pros": ["Опыт с FastAPI"],
+            "cons": ["Неуверенные ответы по базам данных"],
+            "recommendation": "рекомендуется к следующему этапу",
+        },
+    },
+)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from itertools import accumulate
 
-from ai_interviewer.engines.base import ResumeAssessment
+from ai_interviewer.engines.capabilities import ResumeAssessment
 from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING, QUALITY_NEGATED, cv_structure
 from ai_interviewer.engines.heuristic.experience import experience_evidence, resume_years
 from ai_interviewer.engines.heuristic.matching import (

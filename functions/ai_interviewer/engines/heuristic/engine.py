@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ai_interviewer.engines.base import Engine, Interview, ResumeAssessment
+from ai_interviewer.engines.capabilities import Engine, Interview, ResumeAssessment
 from ai_interviewer.engines.heuristic.assessment import ResumeProfile
 from ai_interviewer.engines.heuristic.interview import run_interview
 from ai_interviewer.engines.heuristic.matching import Specificity

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ai_interviewer.engines.base import Interview, InterviewJudgement, InterviewTurn
+from ai_interviewer.engines.capabilities import Interview, InterviewJudgement, InterviewTurn
 from ai_interviewer.engines.heuristic.assessment import (
     ABSENT,
     FULL,

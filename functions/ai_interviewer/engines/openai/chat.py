@@ -7,7 +7,7 @@ system message. Either way the answer is read from the raw body and validated he
 and its text survive a failed validation: the usage is still counted and the text goes back to the model
 with the validation errors for the one repair attempt.
 
-Under a job deadline (`ai_interviewer.deadline`) no call starts with less than `MIN_CALL_SECONDS` left,
+Under a job deadline (`ai_interviewer.worker.deadline`) no call starts with less than `MIN_CALL_SECONDS` left,
 no attempt's timeout reaches past the deadline, and no retry starts that could not finish before it; a
 call stopped by the deadline ends in `DeadlineExceededError` (transient), never in a permanent error.
 """
@@ -31,7 +31,6 @@ from openai.types.chat import (
 from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel, ValidationError
 
-from ai_interviewer.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 from ai_interviewer.engines.openai.templates import PromptTemplates
 from ai_interviewer.errors import (
     FailureCode,
@@ -43,6 +42,7 @@ from ai_interviewer.errors import (
 from ai_interviewer.language import Language
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, priced
+from ai_interviewer.worker.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 
 if TYPE_CHECKING:
     import httpx2  # the SDK's HTTP client

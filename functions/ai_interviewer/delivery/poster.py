@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ai_interviewer.url_safety import WebhookTarget
+from ai_interviewer.delivery.url_safety import WebhookTarget
 
 MAX_RESPONSE_BYTES = 64 * 1024
 _READ_CHUNK = 16 * 1024

@@ -23,7 +23,7 @@ from ai_interviewer.documents.outcome import Unreadable
 from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.settings import secret_string
-from ai_interviewer.vacancies.base import StoredCandidate, StoredVacancy, VacancyStore
+from ai_interviewer.stores.vacancies.base import StoredCandidate, StoredVacancy, VacancyStore
 
 if TYPE_CHECKING:
     from ai_interviewer.settings import Settings

@@ -1,15 +1,14 @@
-"""The queue port and its SQS adapter: task messages (with claim-check) and notify messages."""
+"""The queues' SQS adapter."""
 
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ai_interviewer.errors import PermanentError
 from ai_interviewer.models.jobs import NotifyMessage, TaskMessage
-from ai_interviewer.payload_store import PayloadStore
 from ai_interviewer.resources import TaskName
+from ai_interviewer.stores.payloads.base import PayloadStore
+from ai_interviewer.stores.queues.base import Queues
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -19,22 +18,6 @@ INLINE_MESSAGE_LIMIT = 240 * 1024
 SQS_MAX_DELAY_SECONDS = 900
 # A received message can be hidden for at most 12 hours from that receive.
 SQS_MAX_VISIBILITY_SECONDS = 12 * 3600
-
-
-class Queues(ABC):
-    @abstractmethod
-    def send_task(self, message: TaskMessage) -> None: ...
-
-    @abstractmethod
-    def send_notify(self, message: NotifyMessage, delay_seconds: int = 0) -> None: ...
-
-    @abstractmethod
-    def postpone_task(self, task: TaskName, receipt_handle: str, delay_seconds: int) -> None:
-        """Hide a received task message for `delay_seconds` (a retry's backoff)."""
-
-    @abstractmethod
-    def postpone_notify(self, receipt_handle: str, delay_seconds: int) -> None:
-        """Hide a received notify message for `delay_seconds`; left undeleted, it comes back then."""
 
 
 class SqsQueues(Queues):
@@ -85,14 +68,3 @@ class SqsQueues(Queues):
             ReceiptHandle=receipt_handle,
             VisibilityTimeout=min(max(delay_seconds, 0), SQS_MAX_VISIBILITY_SECONDS),
         )
-
-
-def load_request(message: TaskMessage, payloads: PayloadStore) -> dict[str, Any]:
-    """The request a task message stands for, read back from S3 when it was claim-checked."""
-    if message.request is not None:
-        return message.request
-    if message.request_s3_key is None:
-        # A retry cannot add what the message lacks: the job fails.
-        raise PermanentError("invalid_request", "the task message carries no request")
-    loaded: dict[str, Any] = json.loads(payloads.get(message.request_s3_key))
-    return loaded

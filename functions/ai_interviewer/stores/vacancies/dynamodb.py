@@ -31,7 +31,7 @@ from ai_interviewer.errors import TransientError
 from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.resources import VACANCIES_TABLE_PARTITION_KEY as PK
 from ai_interviewer.resources import VACANCIES_TABLE_SORT_KEY as SK
-from ai_interviewer.vacancies.base import StoredCandidate, StoredVacancy, VacancyStore
+from ai_interviewer.stores.vacancies.base import StoredCandidate, StoredVacancy, VacancyStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -30,9 +30,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ai_interviewer.delivery import DeliveryResult, WebhookPoster
+from ai_interviewer.delivery.poster import DeliveryResult, WebhookPoster
+from ai_interviewer.delivery.signing import signature_headers
+from ai_interviewer.delivery.url_safety import (
+    UnresolvableHostError,
+    UnsafeUrlError,
+    parse_webhook_url,
+    resolve_public_address,
+)
 from ai_interviewer.errors import FailureCode, TransientError
-from ai_interviewer.jobs import JobStore
 from ai_interviewer.models.jobs import (
     DeliveryAttempt,
     DeliveryState,
@@ -43,16 +49,11 @@ from ai_interviewer.models.jobs import (
 )
 from ai_interviewer.models.payloads import Envelope, ErrorDetail, webhook_body
 from ai_interviewer.observability import logger
-from ai_interviewer.queues import SQS_MAX_VISIBILITY_SECONDS, Queues
 from ai_interviewer.resources import NOTIFIER_TIMEOUT_SECONDS
 from ai_interviewer.settings import Settings, signing_token, webhook_tokens
-from ai_interviewer.signing import signature_headers
-from ai_interviewer.url_safety import (
-    UnresolvableHostError,
-    UnsafeUrlError,
-    parse_webhook_url,
-    resolve_public_address,
-)
+from ai_interviewer.stores.jobs.base import JobStore
+from ai_interviewer.stores.queues.base import Queues
+from ai_interviewer.stores.queues.sqs import SQS_MAX_VISIBILITY_SECONDS
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ai_interviewer.batches import each_record
+from ai_interviewer.delivery.notifier import Notifier
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import NotifyMessage
-from ai_interviewer.notifier import Notifier
 from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.wiring import default_services
 

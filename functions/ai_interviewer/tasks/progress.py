@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ai_interviewer.engines.base import ResumeAssessment
+    from ai_interviewer.engines.capabilities import ResumeAssessment
     from ai_interviewer.models.usage import Usage
 
 # (position of the resume in the call's list, its assessment, the usage of the calls that made it)

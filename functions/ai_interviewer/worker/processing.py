@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from ai_interviewer.audit import record_audit
 from ai_interviewer.batches import each_record
-from ai_interviewer.deadline import invocation_deadline, job_deadline
 from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import (
     FailureCode,
@@ -46,13 +43,14 @@ from ai_interviewer.errors import (
 )
 from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
-from ai_interviewer.models.requests import REQUEST_MODELS, TaskRequest
+from ai_interviewer.models.requests import TaskRequest
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.observability import logger, metrics, tracer
-from ai_interviewer.queues import load_request
+from ai_interviewer.observability import logger, metrics
 from ai_interviewer.resources import TaskName
-from ai_interviewer.tasks import TASKS
-from ai_interviewer.wiring import Services, default_services
+from ai_interviewer.stores.queues.base import load_request
+from ai_interviewer.tasks import task_spec
+from ai_interviewer.wiring import Services
+from ai_interviewer.worker.deadline import job_deadline
 
 RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
 INVALID_REQUEST = FailureCode.INVALID_REQUEST
@@ -87,33 +85,6 @@ def process_dead_letters(event: dict[str, Any], services: Services) -> PartialIt
         end_dead_lettered_job(record, services)
 
     return each_record(event, record_handler)
-
-
-def task_lambda_handler(
-    task: TaskName,
-) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
-    """The Lambda entry point of one task's worker: the same decorators and batch loop for all five."""
-
-    @logger.inject_lambda_context(clear_state=True)
-    @tracer.capture_lambda_handler(capture_response=False)
-    @metrics.log_metrics
-    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        deadline = invocation_deadline(context.get_remaining_time_in_millis())
-        return process_batch(task, event, default_services(), deadline=deadline)
-
-    return handler
-
-
-def dead_letter_lambda_handler() -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
-    """The Lambda entry point of the task DLQs' consumer (one function for the five DLQs)."""
-
-    @logger.inject_lambda_context(clear_state=True)
-    @tracer.capture_lambda_handler(capture_response=False)
-    @metrics.log_metrics
-    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_dead_letters(event, default_services())
-
-    return handler
 
 
 def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
@@ -202,7 +173,7 @@ def run_job(
     try:
         request = _parse_request(job.task, load_request(message, services.payloads))
         with job_deadline(deadline):
-            outcome = run_with_documents(TASKS[job.task], request, job.job_id, services)
+            outcome = run_with_documents(task_spec(job.task).run, request, job.job_id, services)
     except InvalidModelOutputError as error:
         # Model output is not deterministic: while receives remain, the next one asks again, and only for
         # what is still missing (the rank task keeps every resume already assessed).
@@ -293,7 +264,7 @@ def _cause_log_fields(cause: LastCause) -> dict[str, Any]:
 
 def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:
     try:
-        return REQUEST_MODELS[task].model_validate(body)
+        return task_spec(task).parse(body)
     except ValidationError as error:
         # Field paths and error types only: pydantic's own text quotes the offending input.
         problems = "; ".join(

@@ -1,14 +1,16 @@
-"""Claim-check storage in S3: request bodies too large for one SQS message, and large results."""
+"""The claim-check store's S3 adapter."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ai_interviewer.stores.payloads.base import PayloadStore
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-class PayloadStore:
+class S3PayloadStore(PayloadStore):
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
         self._bucket = bucket

@@ -15,10 +15,10 @@ the official `openai` SDK, with structured outputs validated by pydantic.
 - Resilience: the SDK retries 429 (honouring Retry-After), 5xx, timeouts and connection errors within
   the client's explicit `max_retries` and per-request `timeout`; what survives becomes `TransientError`
   or `PermanentError` (see `engines.openai.chat`).
-- Progress (`ai_interviewer.task_progress`): each resume's assessment is reported as it lands, and each
+- Progress (`ai_interviewer.tasks.progress`): each resume's assessment is reported as it lands, and each
   interview round (question and answer); rounds an earlier receive of the job finished are replayed into
   both conversations instead of being asked again, so a retry pays only for what is missing.
-- Time: under the job's deadline (`ai_interviewer.deadline`, set by the worker) every call caps its
+- Time: under the job's deadline (`ai_interviewer.worker.deadline`, set by the worker) every call caps its
   timeout and retries to the time left and stops with `DeadlineExceededError` when too little is left;
   the ranking pool's threads run in a copy of the caller's context, so they see the same deadline.
 """
@@ -32,7 +32,7 @@ from typing import TypeVar
 
 import openai
 
-from ai_interviewer.engines.base import (
+from ai_interviewer.engines.capabilities import (
     Engine,
     Interview,
     InterviewJudgement,
@@ -74,7 +74,7 @@ from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, model_price
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings, openai_api_key
-from ai_interviewer.task_progress import kept_rounds, report_assessment, report_round
+from ai_interviewer.tasks.progress import kept_rounds, report_assessment, report_round
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local endpoints (Ollama, LM Studio, vLLM) ignore the key, and the SDK refuses to start without one;

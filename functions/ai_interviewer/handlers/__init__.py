@@ -1,1 +1,0 @@
-"""Lambda entry points: one thin module per function."""

@@ -1,0 +1,1 @@
+"""The stores: a port (`base.py`) and its adapters per store, each taking its client."""

@@ -1,0 +1,1 @@
+"""Claim-check payloads: large requests and results."""
