@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from ai_interviewer.settings import Settings
 from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore
 from ai_interviewer.stores.payloads.s3 import S3PayloadStore
 from ai_interviewer.stores.queues.sqs import SqsQueues
-from ai_interviewer.wiring import Services
+from ai_interviewer.wiring import Services, build_engine, build_vacancy_store
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tests.conftest import TEST_TOKEN, AwsStack
@@ -111,6 +112,8 @@ def services_with(aws: AwsStack, settings: Settings) -> Services:
         jobs=DynamoDbJobStore(aws.client("dynamodb"), settings.jobs_table_name, payloads),
         queues=SqsQueues(aws.client("sqs"), settings.task_queue_urls, settings.notify_queue_url, payloads),
         payloads=payloads,
+        engine_factory=functools.partial(build_engine, settings),
+        vacancies_factory=functools.partial(build_vacancy_store, settings),
     )
 
 
@@ -144,7 +147,16 @@ def test_every_route_has_a_sample_event_and_every_event_names_a_route() -> None:
     assert names == set(PROTECTED_EVENTS) | set(OPEN_EVENTS)
     # The routes as the generated OpenAPI document lists them, (method, resource template).
     settings = Settings()
-    resolver = build_resolver(Services(settings=settings, jobs=None, queues=None, payloads=None))  # type: ignore[arg-type]
+    resolver = build_resolver(
+        Services(
+            settings=settings,
+            jobs=None,  # type: ignore[arg-type]  # the document needs no store
+            queues=None,  # type: ignore[arg-type]
+            payloads=None,  # type: ignore[arg-type]
+            engine_factory=functools.partial(build_engine, settings),
+            vacancies_factory=functools.partial(build_vacancy_store, settings),
+        )
+    )
     document = json.loads(resolver.resolve(load_event("openapi"), lambda_context())["body"])
     routes = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     events = {(load_event(name)["httpMethod"], load_event(name)["resource"]) for name in names}

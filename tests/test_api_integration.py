@@ -3,6 +3,7 @@ queue, the claim-check, Idempotency-Key, and the job, redelivery, vacancy, healt
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -341,8 +342,8 @@ def test_redeliver_of_an_unknown_job_is_404(aws: AwsStack) -> None:
 
 def _services_with_vacancies(aws: AwsStack) -> Services:
     services = services_for(aws)
-    services._vacancies = DynamoDbVacancyStore(aws.client("dynamodb"), services.settings.vacancies_table_name)
-    return services
+    vacancies = DynamoDbVacancyStore(aws.client("dynamodb"), services.settings.vacancies_table_name)
+    return dataclasses.replace(services, vacancies_factory=lambda: vacancies)
 
 
 def _get_vacancy(services: Services, vacancy_id: str) -> Answer:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ai_interviewer.engines.capabilities import Engine
+from ai_interviewer.engines.capabilities import ResumeAssessor
 from ai_interviewer.engines.heuristic import HeuristicEngine
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import RankedResume
@@ -48,7 +48,9 @@ def load_case(name: str) -> LabelledCase:
     return LabelledCase((folder / "vacancy.md").read_text("utf-8"), resumes, labels)
 
 
-def rank(engine: Engine, case: LabelledCase, weights: dict[str, float] | None = None) -> list[RankedResume]:
+def rank(
+    engine: ResumeAssessor, case: LabelledCase, weights: dict[str, float] | None = None
+) -> list[RankedResume]:
     """What the rank-resumes worker does with an engine: judge, compute, order."""
     chosen = effective_weights(weights)
     assessments, _ = engine.assess_resumes(case.vacancy, case.resumes, list(chosen), case.language)
@@ -148,7 +150,7 @@ def test_reasons_quote_the_resume_and_name_what_is_missing(engine: HeuristicEngi
     assert any("Django" in c for c in partial.cons)  # related experience is named, not counted as a match
 
 
-def rank_inputs(engine: Engine, case: LabelledCase) -> list[Any]:
+def rank_inputs(engine: ResumeAssessor, case: LabelledCase) -> list[Any]:
     assessments, _ = engine.assess_resumes(case.vacancy, case.resumes, list(DEFAULT_WEIGHTS), case.language)
     return assessments
 

@@ -10,7 +10,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from ai_interviewer.engines.capabilities import Engine
+from ai_interviewer.engines.capabilities import (
+    Engine,
+    Interviewer,
+    ResumeAssessor,
+    TagExtractor,
+    VacancyWriter,
+    capable,
+)
 from ai_interviewer.engines.minimising import MinimisingEngine
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn
@@ -116,10 +123,11 @@ def sent(fake: FakeOpenAI) -> str:
 
 
 def run_every_task(engine: Engine, vacancy: str, resume: str, language: Language) -> None:
-    engine.assess_resumes(vacancy, [ResumeIn(filename="cv.txt", content=resume)], CRITERIA, language)
-    engine.run_interview(vacancy, resume, CRITERIA, language)
-    engine.write_vacancy(vacancy, {"technical_skills": 3}, language)
-    engine.extract_tags(vacancy, language)
+    resumes = [ResumeIn(filename="cv.txt", content=resume)]
+    capable(engine, ResumeAssessor).assess_resumes(vacancy, resumes, CRITERIA, language)
+    capable(engine, Interviewer).run_interview(vacancy, resume, CRITERIA, language)
+    capable(engine, VacancyWriter).write_vacancy(vacancy, {"technical_skills": 3}, language)
+    capable(engine, TagExtractor).extract_tags(vacancy, language)
 
 
 @pytest.mark.parametrize(("language", "line", "value", "placeholder"), CASES)
@@ -186,7 +194,7 @@ def quoting_replier(request: ChatRequest) -> Reply:
 def test_quotes_go_back_as_the_original_text_and_placeholders_stay(fake: FakeOpenAI) -> None:
     fake.replier = quoting_replier
     resume = resume_text(Language.EN, "Email: john.smith@gmail.com, Phone: 07911 123456")
-    engine = build_engine(openai_settings(fake))
+    engine = capable(build_engine(openai_settings(fake)), ResumeAssessor)
     [assessment], _ = engine.assess_resumes(
         VACANCIES[Language.EN], [ResumeIn(filename="cv.txt", content=resume)], CRITERIA, Language.EN
     )
@@ -210,7 +218,9 @@ def test_the_heuristic_engine_judges_the_minimised_text() -> None:
     vacancy = "Ищем Python-разработчика: Python, Django, Kubernetes. Опыт от 3 лет."
     judged = {}
     for minimising in (True, False):
-        engine = build_engine(settings.model_copy(update={"pii_minimisation": minimising}))
+        engine = capable(
+            build_engine(settings.model_copy(update={"pii_minimisation": minimising})), ResumeAssessor
+        )
         [assessment], _ = engine.assess_resumes(
             vacancy, [ResumeIn(filename="cv.txt", content=resume)], CRITERIA, Language.RU
         )

@@ -15,6 +15,7 @@ from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.engines.capabilities import (
     Engine,
     Interview,
+    Interviewer,
     InterviewJudgement,
     InterviewTurn,
     ResumeAssessment,
@@ -207,7 +208,7 @@ def test_every_result_of_a_real_ranking_carries_review(aws: AwsStack) -> None:
 # --- interviews ------------------------------------------------------------------------------------
 
 
-class JudgingEngine(Engine):
+class JudgingEngine(Interviewer):
     """An engine whose interview judgement is given: the task's review is checked against it."""
 
     name = "judging"
@@ -215,11 +216,6 @@ class JudgingEngine(Engine):
 
     def __init__(self, judgement: dict[str, CriterionJudgement]) -> None:
         self.judgement = judgement
-
-    def assess_resumes(
-        self, vacancy_text: str, resumes: Sequence[ResumeIn], criteria: Sequence[str], language: Language
-    ) -> tuple[list[ResumeAssessment], Usage]:
-        raise NotImplementedError
 
     def run_interview(
         self, vacancy_text: str, resume_text: str, criteria: Sequence[str], language: Language
@@ -233,18 +229,9 @@ class JudgingEngine(Engine):
         )
         return Interview(turns=turns, judgement=judgement), Usage()
 
-    def write_vacancy(
-        self, base_text: str, weights: dict[str, float], language: Language
-    ) -> tuple[str, Usage]:
-        raise NotImplementedError
-
-    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
-        raise NotImplementedError
-
 
 def interview_review(aws: AwsStack, engine: Engine, resume: str = RESUME) -> dict[str, object]:
-    services: Services = build_services(aws.settings())
-    services._engine = engine
+    services: Services = build_services(aws.settings(), engine=engine)
     request = StartInterviewRequest.model_validate(
         {"webhook_url": HOOK, "vacancy_text": VACANCY, "resume_text": resume}
     )
@@ -369,11 +356,11 @@ def test_the_openai_engine_gets_the_same_review_through_the_real_protocol(
     from ai_interviewer.engines.openai.engine import OpenAiEngine  # noqa: PLC0415 - openai is heavy
 
     with FakeOpenAI(_evidence_replier(evidence)) as fake:
-        services = build_services(aws.settings())
-        services._engine = OpenAiEngine(
+        engine = OpenAiEngine(
             openai.OpenAI(api_key="sk-test-key", base_url=fake.base_url, timeout=5, max_retries=0),
             model="fake-model-1",
         )
+        services = build_services(aws.settings(), engine=engine)
         request = RankResumesRequest.model_validate(
             {
                 "webhook_url": HOOK,

@@ -11,9 +11,13 @@ import pytest
 from ai_interviewer.engines.capabilities import (
     Engine,
     Interview,
+    Interviewer,
     InterviewJudgement,
     InterviewTurn,
     ResumeAssessment,
+    ResumeAssessor,
+    TagExtractor,
+    VacancyWriter,
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
@@ -51,7 +55,7 @@ def _turns(*speakers: str) -> list[InterviewTurn]:
     return [InterviewTurn(speaker=s, text=f"{s} line {i}") for i, s in enumerate(speakers)]
 
 
-class ScriptedEngine(Engine):
+class ScriptedEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
     """Answers from a script and records every call; raises `error` when it is set.
 
     `scores(filename, criteria)` decides each resume's criterion scores (5 for all by default);
@@ -132,9 +136,7 @@ class ScriptedEngine(Engine):
 
 
 def services_with(aws: AwsStack, engine: Engine) -> Services:
-    services = build_services(aws.settings())
-    services._engine = engine
-    return services
+    return build_services(aws.settings(), engine=engine)
 
 
 def _rank(aws: AwsStack, engine: ScriptedEngine, **request: Any) -> TaskOutcome:

@@ -99,10 +99,7 @@ def job(services: Services, job_id: str) -> Job:
 
 
 def services_with(aws: AwsStack, engine: Any = None, **settings: str) -> Services:
-    services = build_services(aws.settings(**settings))
-    if engine is not None:
-        services._engine = engine
-    return services
+    return build_services(aws.settings(**settings), engine=engine)
 
 
 def drain_notify(aws: AwsStack) -> list[dict[str, Any]]:
@@ -236,7 +233,7 @@ def test_each_task_runs_end_to_end_and_a_duplicate_delivery_changes_nothing(
 
     # The same message again (SQS is at-least-once): no engine call, no new record, no second hand-off.
     refusing = ScriptedEngine(error=RuntimeError("a finished job must not reach the engine"))
-    services._engine = refusing
+    services = services.with_engine(refusing)
     assert worker.process_batch(task, with_receive_count(event, 2), services) == NO_FAILURES
     assert job(services, message.job_id) == done
     assert refusing.calls == [] and drain_notify(aws) == []

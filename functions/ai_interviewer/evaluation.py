@@ -8,6 +8,8 @@ compared on the same data. The metrics are plain functions of a list of grades i
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import math
 import random
@@ -671,15 +673,13 @@ def without_minimisation(services: Services) -> Services:
     """`services` with engines built without the PII minimiser. The check measures the engine itself:
     the minimiser turns a swapped name, surname, patronymic, age or birth year into the same placeholder,
     so with it on 5 of the 7 swap kinds never reach the engine and "no change" would say nothing."""
-    from ai_interviewer.wiring import Services  # noqa: PLC0415 - evaluation imports no adapters at load
+    from ai_interviewer.wiring import build_engine  # noqa: PLC0415 - evaluation imports no adapters at load
 
     if not services.settings.pii_minimisation:
         return services
-    return Services(
-        settings=services.settings.model_copy(update={"pii_minimisation": False}),
-        jobs=services.jobs,
-        queues=services.queues,
-        payloads=services.payloads,
+    settings = services.settings.model_copy(update={"pii_minimisation": False})
+    return dataclasses.replace(
+        services, settings=settings, engine_factory=functools.partial(build_engine, settings)
     )
 
 

@@ -6,7 +6,9 @@ vacancy store are built on first use, so the api function never imports the Open
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,38 +22,46 @@ from ai_interviewer.stores.queues.base import Queues
 from ai_interviewer.stores.queues.sqs import SqsQueues
 
 if TYPE_CHECKING:
-    from ai_interviewer.engines.capabilities import Engine
+    from ai_interviewer.engines.capabilities import CapabilityT, Engine, ResumeAssessor
     from ai_interviewer.stores.vacancies.base import VacancyStore
 
 
 @dataclass
 class Services:
+    """The adapters behind each port. The engine and the vacancy store are built on first use by their
+    factories; a test passes its own (`build_services(settings, engine=...)`, `with_engine`)."""
+
     settings: Settings
     jobs: JobStore
     queues: Queues
     payloads: PayloadStore
-    _vacancies: VacancyStore | None = field(default=None, repr=False)
-    _engine: Engine | None = field(default=None, repr=False)
-    _shortlist_engine: Engine | None = field(default=None, repr=False)
+    engine_factory: Callable[[], Engine] = field(repr=False)
+    vacancies_factory: Callable[[], VacancyStore] = field(repr=False)
 
-    @property
+    @functools.cached_property
     def vacancies(self) -> VacancyStore:
-        if self._vacancies is None:
-            self._vacancies = build_vacancy_store(self.settings)
-        return self._vacancies
+        return self.vacancies_factory()
 
-    @property
+    @functools.cached_property
     def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = build_engine(self.settings)
-        return self._engine
+        return self.engine_factory()
 
-    @property
-    def shortlist_engine(self) -> Engine:
+    @functools.cached_property
+    def shortlist_engine(self) -> ResumeAssessor:
         """The first stage of a two-stage ranking (rank-resumes' `shortlist`): the heuristic engine."""
-        if self._shortlist_engine is None:
-            self._shortlist_engine = build_engine(self.settings, EngineChoice.HEURISTIC)
-        return self._shortlist_engine
+        from ai_interviewer.engines.capabilities import ResumeAssessor, capable  # noqa: PLC0415
+
+        return capable(build_engine(self.settings, EngineChoice.HEURISTIC), ResumeAssessor)
+
+    def engine_for(self, capability: type[CapabilityT]) -> CapabilityT:
+        """The configured engine, as the capability a task needs."""
+        from ai_interviewer.engines.capabilities import capable  # noqa: PLC0415
+
+        return capable(self.engine, capability)
+
+    def with_engine(self, engine: Engine) -> Services:
+        """These services with `engine` in place of the configured one (the stores are shared)."""
+        return dataclasses.replace(self, engine_factory=lambda: engine)
 
 
 def build_vacancy_store(settings: Settings) -> VacancyStore:
@@ -69,9 +79,9 @@ def build_engine(settings: Settings, choice: EngineChoice | None = None) -> Engi
     second engine next to the configured one included, gets the PII minimisation when it is on."""
     engine = _bare_engine(settings, settings.engine if choice in (None, EngineChoice.AUTO) else choice)
     if settings.pii_minimisation:
-        from ai_interviewer.engines.minimising import MinimisingEngine  # noqa: PLC0415
+        from ai_interviewer.engines.minimising import minimising  # noqa: PLC0415
 
-        return MinimisingEngine(engine)
+        return minimising(engine)
     return engine
 
 
@@ -97,13 +107,20 @@ def import_engine(settings: Settings) -> None:
         import ai_interviewer.engines.minimising  # noqa: F401, PLC0415
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(
+    settings: Settings, *, engine: Engine | None = None, vacancies: VacancyStore | None = None
+) -> Services:
+    """The adapters for `settings`; `engine` and `vacancies`, when given, replace the configured ones."""
     payloads = S3PayloadStore(aws.s3(), settings.payload_bucket_name)
     return Services(
         settings=settings,
         jobs=DynamoDbJobStore(aws.dynamodb(), settings.jobs_table_name, payloads),
         queues=SqsQueues(aws.sqs(), settings.task_queue_urls, settings.notify_queue_url, payloads),
         payloads=payloads,
+        engine_factory=(lambda: engine) if engine is not None else functools.partial(build_engine, settings),
+        vacancies_factory=(
+            (lambda: vacancies) if vacancies is not None else functools.partial(build_vacancy_store, settings)
+        ),
     )
 
 

@@ -1,1 +1,1 @@
-"""Engines: the judgement parts of each task, behind one port (`engines.base.Engine`)."""
+"""Engines: the judgement parts of each task, one small port per capability (`engines.capabilities`)."""

@@ -1,4 +1,6 @@
-"""The engine port: what "the model" does for each task.
+"""The engine ports: one small interface per capability (assess resumes, interview, write a vacancy,
+extract tags). An engine implements the ones it can; a task names the one it needs
+(`Services.engine_for`), so a new task adds one interface here, not a method on every engine.
 
 An engine only judges (criterion scores with evidence, interview turns, prose, tags). Arithmetic,
 ordering, language choice and the code's own injection/stuffing detector live in the tasks and are
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -48,12 +50,15 @@ class Interview(BaseModel):
 
 
 class Engine(ABC):
-    """Each call returns its value and the usage it cost (zero for engines without a model)."""
+    """What every engine says of itself, recorded on each job. Each capability's call returns its value
+    and the usage it cost (zero for engines without a model)."""
 
     name: str
     model: str | None = None
     prompt_version: str
 
+
+class ResumeAssessor(Engine):
     @abstractmethod
     def assess_resumes(
         self,
@@ -64,6 +69,8 @@ class Engine(ABC):
     ) -> tuple[list[ResumeAssessment], Usage]:
         """One assessment per resume, in the input order."""
 
+
+class Interviewer(Engine):
     @abstractmethod
     def run_interview(
         self,
@@ -73,12 +80,31 @@ class Engine(ABC):
         language: Language,
     ) -> tuple[Interview, Usage]: ...
 
+
+class VacancyWriter(Engine):
     @abstractmethod
     def write_vacancy(
         self, base_text: str, weights: dict[str, float], language: Language
     ) -> tuple[str, Usage]:
         """A Markdown vacancy description starting with a `# ` title line."""
 
+
+class TagExtractor(Engine):
     @abstractmethod
     def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
         """Tags, most important first (code deduplicates and joins them)."""
+
+
+CapabilityT = TypeVar("CapabilityT", bound=Engine)
+
+
+def capable(engine: Engine, capability: type[CapabilityT]) -> CapabilityT:
+    """`engine` as `capability`; an engine without it is a wiring mistake, named here."""
+    if not isinstance(engine, capability):
+        raise TypeError(f"the {engine.name} engine cannot serve {capability.__name__}")
+    return engine
+
+
+def capabilities_of(engine: Engine) -> tuple[type[Engine], ...]:
+    """The capabilities `engine` offers: the classes in its ancestry that extend `Engine` directly."""
+    return tuple(base for base in type(engine).__mro__ if Engine in base.__bases__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ai_interviewer.engines.capabilities import VacancyWriter
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import BuildVacancyResult
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def build_vacancy(request: BuildVacancyRequest, job_id: str, services: Services) -> TaskOutcome:
-    engine = services.engine
+    engine = services.engine_for(VacancyWriter)
     text, usage = engine.write_vacancy(
         request.base_text, effective_weights(request.weights), detect_language(request.base_text)
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ai_interviewer.engines.capabilities import TagExtractor
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import GenerateTagsResult, TagsFormat
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def generate_tags(request: GenerateTagsRequest, job_id: str, services: Services) -> TaskOutcome:
-    engine = services.engine
+    engine = services.engine_for(TagExtractor)
     tags, usage = engine.extract_tags(request.vacancy_text, detect_language(request.vacancy_text))
     kept = unique_tags(tags)
     if not kept:

@@ -5,7 +5,7 @@ the engine reports each new question-and-answer pair, so a retry resumes the con
 
 Reporters and kept turns are context variables, like the job's deadline (`deadline.py`): they follow the
 job into the engine's pool threads (which run in a copy of the caller's context) without widening the
-`Engine` port. An engine that ignores them still works: the task keeps what the call returned.
+engine ports. An engine that ignores them still works: the task keeps what the call returned.
 """
 
 from __future__ import annotations

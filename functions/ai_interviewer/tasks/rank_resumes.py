@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ai_interviewer.engines.capabilities import Engine, ResumeAssessment
+from ai_interviewer.engines.capabilities import ResumeAssessment, ResumeAssessor
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
@@ -57,7 +57,7 @@ def rank_resumes(
     come first in their order, the rest follow in the heuristic order. The first stage is not kept: it
     is deterministic, in-process and free, so a redelivery recomputes it and picks the same N."""
     weights = effective_weights(request.weights)
-    engine = services.engine
+    engine = services.engine_for(ResumeAssessor)
     language = detect_language(request.vacancy_text)
     everyone = list(range(len(request.resumes)))
     store = _ProgressStore(services, job_id) if keep_progress else None
@@ -113,7 +113,7 @@ class _Judged:
 
 
 def _judged(
-    engine: Engine,
+    engine: ResumeAssessor,
     request: RankResumesRequest,
     indexes: list[int],
     weights: dict[str, float],
@@ -158,7 +158,7 @@ def _judged(
 
 
 def _ranked(
-    request: RankResumesRequest, judged: _Judged, weights: dict[str, float], engine: Engine
+    request: RankResumesRequest, judged: _Judged, weights: dict[str, float], engine: ResumeAssessor
 ) -> list[RankedResume]:
     """Each judged resume's result, in the request's order, marked with the stage that judged it."""
     judged_by: JudgedBy = "heuristic" if engine.model is None else "openai"
@@ -177,7 +177,7 @@ def _ranked(
 
 
 def _assess_chunk(
-    engine: Engine,
+    engine: ResumeAssessor,
     request: RankResumesRequest,
     chunk: list[int],
     *,

@@ -6,7 +6,7 @@ import json
 import time
 from typing import TYPE_CHECKING
 
-from ai_interviewer.engines.capabilities import InterviewTurn
+from ai_interviewer.engines.capabilities import Interviewer, InterviewTurn
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
 from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
@@ -35,7 +35,7 @@ def start_interview(request: StartInterviewRequest, job_id: str, services: Servi
     # The request has no weights: the interview is judged on the documented default criteria.
     weights = effective_weights(None)
     criteria = list(weights)
-    engine = services.engine
+    engine = services.engine_for(Interviewer)
     stored = services.jobs.progress(job_id, ROUND_PART, services.settings.interview_questions)
     kept: list[InterviewRound] = []
     for number in range(len(stored)):  # the rounds in order, up to the first one missing

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ai_interviewer.engines.capabilities import Engine, Interview, ResumeAssessment
+from ai_interviewer.engines.capabilities import (
+    Interview,
+    Interviewer,
+    ResumeAssessment,
+    ResumeAssessor,
+    TagExtractor,
+    VacancyWriter,
+)
 from ai_interviewer.engines.heuristic.assessment import ResumeProfile
 from ai_interviewer.engines.heuristic.interview import run_interview
 from ai_interviewer.engines.heuristic.matching import Specificity
@@ -18,7 +25,7 @@ from ai_interviewer.models.usage import Usage
 from ai_interviewer.screening import remove_injections
 
 
-class HeuristicEngine(Engine):
+class HeuristicEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
     name = "heuristic"
     model = None
     prompt_version = "heuristic-3"

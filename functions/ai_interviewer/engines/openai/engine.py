@@ -33,11 +33,14 @@ from typing import TypeVar
 import openai
 
 from ai_interviewer.engines.capabilities import (
-    Engine,
     Interview,
+    Interviewer,
     InterviewJudgement,
     InterviewTurn,
     ResumeAssessment,
+    ResumeAssessor,
+    TagExtractor,
+    VacancyWriter,
 )
 from ai_interviewer.engines.openai.chat import (
     DeadlineBoundOpenAI,
@@ -108,7 +111,7 @@ def worst_case_call_seconds(settings: Settings) -> float:
     return 2 * one_call
 
 
-class OpenAiEngine(Engine):
+class OpenAiEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
     name = "openai"
 
     def __init__(

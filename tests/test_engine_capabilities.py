@@ -1,0 +1,97 @@
+"""The engine ports are capabilities: an engine offers a subset, a task asks for the one it needs, and the
+PII minimiser wraps exactly what the engine offers."""
+
+from __future__ import annotations
+
+import pytest
+from ai_interviewer.engines.capabilities import (
+    Engine,
+    Interviewer,
+    ResumeAssessor,
+    TagExtractor,
+    VacancyWriter,
+    capabilities_of,
+    capable,
+)
+from ai_interviewer.engines.heuristic import HeuristicEngine
+from ai_interviewer.engines.minimising import MinimisingEngine, minimising
+from ai_interviewer.language import Language
+from ai_interviewer.models.usage import Usage
+from ai_interviewer.settings import Settings
+from ai_interviewer.wiring import Services, build_engine
+
+
+class TagsOnly(TagExtractor):
+    name = "tags-only"
+    prompt_version = "tags-only-1"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
+        self.seen.append(vacancy_text)
+        return ["Python"], Usage()
+
+
+class Unknown(Engine):
+    """A capability no wrapper knows: stands for one added without its minimisation."""
+
+
+class UnknownCapable(Unknown):
+    name = "unknown"
+    prompt_version = "unknown-1"
+
+
+def services_with(engine: Engine) -> Services:
+    settings = Settings()
+
+    def refuse() -> None:
+        raise AssertionError("no store is needed")
+
+    return Services(
+        settings=settings,
+        jobs=None,  # type: ignore[arg-type]  # the capability lookup reads no store
+        queues=None,  # type: ignore[arg-type]
+        payloads=None,  # type: ignore[arg-type]
+        engine_factory=lambda: engine,
+        vacancies_factory=refuse,  # type: ignore[arg-type]
+    )
+
+
+def test_a_task_gets_the_capability_it_asks_for_and_a_missing_one_is_named() -> None:
+    engine = TagsOnly()
+    services = services_with(engine)
+    assert services.engine_for(TagExtractor) is engine
+    with pytest.raises(TypeError, match=r"the tags-only engine cannot serve ResumeAssessor"):
+        services.engine_for(ResumeAssessor)
+
+
+EVERY_CAPABILITY = {ResumeAssessor, Interviewer, VacancyWriter, TagExtractor}
+
+
+def test_both_engines_offer_every_capability() -> None:
+    assert set(capabilities_of(HeuristicEngine())) == EVERY_CAPABILITY
+    from ai_interviewer.engines.openai.engine import OpenAiEngine  # noqa: PLC0415
+
+    assert set(OpenAiEngine.__mro__) >= EVERY_CAPABILITY
+
+
+def test_the_minimiser_offers_exactly_what_the_wrapped_engine_offers() -> None:
+    inner = TagsOnly()
+    wrapped = minimising(inner)
+    assert isinstance(wrapped, MinimisingEngine) and isinstance(wrapped, TagExtractor)
+    assert not isinstance(wrapped, ResumeAssessor | Interviewer | VacancyWriter)
+    tags, _ = capable(wrapped, TagExtractor).extract_tags(
+        "Ищем Python-разработчика. hr@example.com", Language.RU
+    )
+    assert tags == ["Python"]
+    assert "hr@example.com" not in inner.seen[0] and "[EMAIL_1]" in inner.seen[0]
+
+    full = build_engine(Settings(llm_engine="heuristic"))
+    assert isinstance(full, MinimisingEngine)
+    assert set(capabilities_of(full)) >= EVERY_CAPABILITY
+
+
+def test_a_capability_without_a_minimisation_is_refused_not_passed_through() -> None:
+    with pytest.raises(TypeError, match=r"no PII minimisation for Unknown"):
+        minimising(UnknownCapable())
