@@ -26,13 +26,11 @@ from ai_interviewer.engines.heuristic.matching import (
     coverage,
     match_item,
 )
-from ai_interviewer.engines.heuristic.messages import CANDIDATE_BY_LEVEL, say
+from ai_interviewer.engines.heuristic.messages import CANDIDATE_BY_LEVEL, RANKING
 from ai_interviewer.engines.heuristic.phrases import (
     about_years_phrase,
-    capitalised,
     join_names,
     one_line,
-    pick,
     required_years_phrase,
     years_phrase,
 )
@@ -359,13 +357,13 @@ class ResumeProfile:
     def _technical(self, language: Language) -> tuple[int, str]:
         score = self.technical_score()
         if not self.matches:
-            return score, say(language, "tech_no_requirements", share=round(self.word_overlap * 100))
+            return score, RANKING.say(language, "tech_no_requirements", share=round(self.word_overlap * 100))
         total = len(self.key_matches)
         found = self.met()
         parts: list[str] = []
         if found:
             parts.append(
-                say(
+                RANKING.say(
                     language,
                     "tech_found",
                     found=len(found),
@@ -375,11 +373,11 @@ class ResumeProfile:
                 )
             )
         else:
-            parts.append(say(language, "tech_none", total=total))
+            parts.append(RANKING.say(language, "tech_none", total=total))
         partly = self.partly_met()
         if partly:
             parts.append(
-                say(
+                RANKING.say(
                     language,
                     "tech_partial",
                     names=join_names(
@@ -394,7 +392,7 @@ class ResumeProfile:
         missing = self.unmet()
         if missing:
             parts.append(
-                say(
+                RANKING.say(
                     language,
                     "tech_missing",
                     names=join_names([requirement_name(m, inline=True) for m in missing[:4]], language),
@@ -422,35 +420,31 @@ class ResumeProfile:
             score -= 2
         return max(0, min(10, round(score)))
 
-    def _years_wanted(self) -> tuple[str, str]:
+    def _years_wanted(self) -> str:
         """How to name the years asked for: "required" when the vacancy states them, "expected" when
         they are inferred from its seniority or assumed, so a reason never invents a requirement."""
-        if self.vacancy.years is not None:
-            return "требуется", "required"
-        return "ожидается", "expected"
+        return "wanted_stated" if self.vacancy.years is not None else "wanted_assumed"
 
     def _experience(self, language: Language) -> tuple[int, str]:
         score = self.experience_score()
         required = required_years_phrase(self.vacancy.expected_years, language)
-        wanted_ru, wanted_en = self._years_wanted()
+        wanted = RANKING.say(language, self._years_wanted())
         span = self.experience_span
         if not self.years_stated and span is None:
             level = f" ({self.seniority.value})" if self.seniority else ""
-            return score, pick(
-                language,
-                f"Стаж в резюме не указан{level}; {wanted_ru} {required}",
-                f"The resume states no length of experience{level}; {required} {wanted_en}",
+            return score, RANKING.say(
+                language, "exp_not_stated", level=level, wanted=wanted, required=required
             )
         where = f": {quote(snippet(self.contextual_text, Mention(*span)))}" if span else ""
-        relevant = (
-            "" if self.coverage >= 0.5 else pick(language, ", мало релевантного", ", little of it relevant")
-        )
-        return score, pick(
+        relevant = "" if self.coverage >= 0.5 else RANKING.say(language, "exp_little_relevant")
+        return score, RANKING.say(
             language,
-            f"{capitalised(about_years_phrase(self.years, language))} опыта; {wanted_ru} {required}"
-            f"{relevant}{where}",
-            f"{capitalised(about_years_phrase(self.years, language))} of experience, {required} {wanted_en}"
-            f"{relevant}{where}",
+            "exp_years",
+            years=about_years_phrase(self.years, language),
+            wanted=wanted,
+            required=required,
+            relevant=relevant,
+            where=where,
         )
 
     def soft_mentions(self, key: str) -> list[Mention]:
@@ -471,43 +465,27 @@ class ResumeProfile:
         mentions = self.soft_mentions(key)
         score = self.soft_score(key)
         if not mentions:
-            return score, pick(
-                language,
-                f"В резюме нет примеров, подтверждающих навык «{soft.name_ru}»",
-                f"The resume gives no example of {soft.name_en}",
-            )
-        return score, pick(
+            return score, RANKING.say(language, "soft_none", name=soft.label(language))
+        more = RANKING.say(language, "soft_more", count=len(mentions) - 1) if len(mentions) > 1 else ""
+        return score, RANKING.say(
             language,
-            f"{capitalised(soft.name_ru)}: {quote(snippet(self.contextual_text, mentions[0]))}"
-            + (f" и ещё {len(mentions) - 1} подтвержд." if len(mentions) > 1 else ""),
-            f"{capitalised(soft.name_en)}: {quote(snippet(self.contextual_text, mentions[0]))}"
-            + (f" and {len(mentions) - 1} more signs" if len(mentions) > 1 else ""),
+            "soft_found",
+            name=soft.label(language),
+            quote=quote(snippet(self.contextual_text, mentions[0])),
+            more=more,
         )
 
     def _domain(self, language: Language) -> tuple[int, str]:
         if not self.vacancy.domains:
             score = self.technical_score()
-            return score, pick(
-                language,
-                f"Предметная область в вакансии не указана; совпадение навыков {round(self.coverage * 100)}%",
-                f"The vacancy names no domain; {round(self.coverage * 100)}% skill match",
-            )
-        names_ru = [d.name_ru for d in self.vacancy.domains]
-        names_en = [d.name_en for d in self.vacancy.domains]
+            return score, RANKING.say(language, "domain_unnamed", share=round(self.coverage * 100))
+        names = join_names([d.label(language) for d in self.vacancy.domains], language)
         if not self.shared_domains:
-            return 2, pick(
-                language,
-                f"Нет опыта в области: {join_names(names_ru, language)}",
-                f"No experience in {join_names(names_en, language)}",
-            )
+            return 2, RANKING.say(language, "domain_missing", names=names)
         key = self.shared_domains[0]
         count = sum(len(m) for m in self.domain_mentions.values())
         where = quote(snippet(self.text, self.domain_mentions[key][0]))
-        return min(10, 7 + count), pick(
-            language,
-            f"Есть опыт в области ({join_names(names_ru, language)}): {where}",
-            f"Has {join_names(names_en, language)} experience: {where}",
-        )
+        return min(10, 7 + count), RANKING.say(language, "domain_found", names=names, where=where)
 
     def _other(self, criterion: str, language: Language) -> tuple[int, str]:
         """A criterion the engine has no model for: the resume is searched for its words and related ones."""
@@ -520,38 +498,27 @@ class ResumeProfile:
             ]
             if shown:
                 mention = self.skill_mentions(shown[0].key)[0][0]
-                return 8 + min(2, len(self.skill_mentions(shown[0].key)[0]) - 1), pick(
-                    language,
-                    f"«{label}»: {quote(snippet(self.text, mention))}",
-                    f"'{label}': {quote(snippet(self.text, mention))}",
+                return 8 + min(2, len(self.skill_mentions(shown[0].key)[0]) - 1), RANKING.say(
+                    language, "criterion_quote", label=label, quote=quote(snippet(self.text, mention))
                 )
             if listed:
-                return 4, pick(
-                    language,
-                    f"«{label}»: указано только списком без контекста",
-                    f"'{label}': listed without context only",
-                )
-            return 1, pick(
-                language, f"«{label}»: в резюме не упоминается", f"'{label}': not mentioned in the resume"
-            )
+                return 4, RANKING.say(language, "criterion_listed", label=label)
+            return 1, RANKING.say(language, "criterion_absent", label=label)
         stems = _criterion_stems(criterion)
         mentions = self._stem_mentions(stems)
         if mentions:
             score = _EVIDENCE_SCORES[min(len(mentions), len(_EVIDENCE_SCORES) - 1)]
-            return score, pick(
+            return score, RANKING.say(
                 language,
-                f"«{label}»: {quote(snippet(self.contextual_text, mentions[0]))}",
-                f"'{label}': {quote(snippet(self.contextual_text, mentions[0]))}",
+                "criterion_quote",
+                label=label,
+                quote=quote(snippet(self.contextual_text, mentions[0])),
             )
         if self._denies(stems):
-            return 1, say(language, "criterion_denied", label=label)
+            return 1, RANKING.say(language, "criterion_denied", label=label)
         score = max(1, round(self.technical_score() * 0.4))  # below any direct evidence
-        return score, pick(
-            language,
-            f"Прямых подтверждений «{label}» в резюме нет; оценка по общему совпадению навыков "
-            f"({round(self.coverage * 100)}%)",
-            f"No direct evidence of '{label}' in the resume; judged by the overall skill match "
-            f"({round(self.coverage * 100)}%)",
+        return score, RANKING.say(
+            language, "criterion_indirect", label=label, share=round(self.coverage * 100)
         )
 
     def _denies(self, stems: Sequence[str]) -> bool:
@@ -618,36 +585,28 @@ class ResumeProfile:
 
     def pros(self, language: Language) -> list[str]:
         pros = [
-            say(language, "pro_shown", name=requirement_name(m, inline=True))
+            RANKING.say(language, "pro_shown", name=requirement_name(m, inline=True))
             for m in sorted(self.met(), key=lambda m: (-m.item.weight * m.credit, m.item.start))[
                 : POLICY.max_listed
             ]
         ]
         if self.years_stated and self.years >= self.vacancy.expected_years and self.coverage >= 0.3:
             required = required_years_phrase(self.vacancy.expected_years, language)
-            wanted_ru, wanted_en = self._years_wanted()
-            years = about_years_phrase(self.years, language)
             pros.append(
-                say(
+                RANKING.say(
                     language,
                     "pro_years",
-                    years=years if language is Language.RU else capitalised(years),
-                    wanted=wanted_ru if language is Language.RU else wanted_en,
+                    years=about_years_phrase(self.years, language),
+                    wanted=RANKING.say(language, self._years_wanted()),
                     required=required,
                 )
             )
         for key in self.shared_domains[:1]:
             domain = next(d for d in self.vacancy.domains if d.key == key)
-            pros.append(
-                say(
-                    language, "pro_domain", name=domain.name_ru if language is Language.RU else domain.name_en
-                )
-            )
+            pros.append(RANKING.say(language, "pro_domain", name=domain.label(language)))
         for soft in self.vacancy.soft_skills:
             if self.soft_mentions(soft.key):
-                pros.append(
-                    say(language, "pro_soft", name=soft.name_ru if language is Language.RU else soft.name_en)
-                )
+                pros.append(RANKING.say(language, "pro_soft", name=soft.label(language)))
         return pros
 
     def cons(self, language: Language) -> list[str]:
@@ -658,13 +617,13 @@ class ResumeProfile:
             short, key=lambda m: (m.credit >= POLICY.partial_credit and not m.related, m.credit, m.item.start)
         )[: POLICY.max_listed]:
             name = requirement_name(match, inline=True)
-            cons.append(say(language, self._shortfall(match), name=name, related=match.related))
+            cons.append(RANKING.say(language, self._shortfall(match), name=name, related=match.related))
         expected = self.vacancy.expected_years
         if not self.years_stated:
-            cons.append(say(language, "con_no_years"))
+            cons.append(RANKING.say(language, "con_no_years"))
         elif self.years + 0.25 < expected:
             cons.append(
-                say(
+                RANKING.say(
                     language,
                     "con_few_years",
                     years=years_phrase(self.years, language),
@@ -672,20 +631,13 @@ class ResumeProfile:
                 )
             )
         if self.vacancy.domains and not self.shared_domains:
-            domain = self.vacancy.domains[0]
-            cons.append(
-                say(
-                    language,
-                    "con_no_domain",
-                    name=domain.name_ru if language is Language.RU else domain.name_en,
-                )
-            )
+            cons.append(RANKING.say(language, "con_no_domain", name=self.vacancy.domains[0].label(language)))
         if "prompt_injection" in self.screened.flags:
-            cons.append(say(language, "con_injection"))
+            cons.append(RANKING.say(language, "con_injection"))
         if "keyword_stuffing" in self.screened.flags:
-            cons.append(say(language, "con_stuffing"))
+            cons.append(RANKING.say(language, "con_stuffing"))
         if not cons and self.fit() < POLICY.strong_fit:
-            cons.append(say(language, "con_weak_match"))
+            cons.append(RANKING.say(language, "con_weak_match"))
         return cons
 
     def _shortfall(self, match: ItemMatch) -> str:
@@ -705,27 +657,27 @@ class ResumeProfile:
     def summary(self, language: Language) -> str:
         fit = self.fit()
         if fit >= POLICY.strong_fit:
-            sentences = [say(language, "verdict_strong")]
+            sentences = [RANKING.say(language, "verdict_strong")]
         elif fit >= POLICY.partial_fit:
-            sentences = [say(language, "verdict_partial")]
+            sentences = [RANKING.say(language, "verdict_partial")]
         else:
-            sentences = [say(language, "verdict_weak")]
+            sentences = [RANKING.say(language, "verdict_weak")]
         candidate = CANDIDATE_BY_LEVEL[language][self.seniority]
         head = (
-            say(
+            RANKING.say(
                 language,
                 "candidate_years",
                 candidate=candidate,
                 years=about_years_phrase(self.years, language),
             )
             if self.years_stated
-            else say(language, "candidate_no_years", candidate=candidate)
+            else RANKING.say(language, "candidate_no_years", candidate=candidate)
         )
         found = self.met()
         if self.matches and found:
             names = join_names([requirement_name(m, inline=True) for m in found[:4]], language)
             sentences.append(
-                say(
+                RANKING.say(
                     language,
                     "meets",
                     head=head,
@@ -735,17 +687,17 @@ class ResumeProfile:
                 )
             )
         elif self.matches:
-            sentences.append(say(language, "meets_none", head=head))
+            sentences.append(RANKING.say(language, "meets_none", head=head))
         else:
-            sentences.append(say(language, "head_only", head=head))
+            sentences.append(RANKING.say(language, "head_only", head=head))
         missing = [m for m in self.key_matches if m.credit < POLICY.met_credit]
         if missing:
             names = join_names([requirement_name(m, inline=True) for m in missing[:4]], language)
-            sentences.append(say(language, "missing_sentence", names=names))
+            sentences.append(RANKING.say(language, "missing_sentence", names=names))
         if "prompt_injection" in self.screened.flags:
-            sentences.append(say(language, "injection_sentence"))
+            sentences.append(RANKING.say(language, "injection_sentence"))
         if "keyword_stuffing" in self.screened.flags:
-            sentences.append(say(language, "stuffing_sentence"))
+            sentences.append(RANKING.say(language, "stuffing_sentence"))
         return " ".join(sentences)
 
     def assess(self, criteria: Sequence[str], language: Language) -> ResumeAssessment:

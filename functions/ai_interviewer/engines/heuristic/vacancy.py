@@ -129,6 +129,9 @@ class Condition:
     text_ru: str
     text_en: str
 
+    def label(self, language: Language) -> str:
+        return self.text_ru if language is Language.RU else self.text_en
+
 
 _CONDITIONS: tuple[tuple[re.Pattern[str], Condition], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), condition)
@@ -263,7 +266,7 @@ class VacancyProfile:
             return f"{skill.name}-разработчик" if language is Language.RU else f"{skill.name} Developer"
         if role is None:
             return "Специалист" if language is Language.RU else "Specialist"
-        return role.name_ru if language is Language.RU else role.name_en
+        return role.label(language)
 
 
 def _section_of(line: str) -> Section | None:
