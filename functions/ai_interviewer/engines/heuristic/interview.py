@@ -17,30 +17,19 @@ from ai_interviewer.engines.heuristic.assessment import (
     requirement_name,
 )
 from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING
-from ai_interviewer.engines.heuristic.interview_messages import INTERVIEW
+from ai_interviewer.engines.heuristic.interview_messages import INTERVIEW, LEVEL_WORDS
 from ai_interviewer.engines.heuristic.matching import ItemMatch
 from ai_interviewer.engines.heuristic.messages import RANKING
 from ai_interviewer.engines.heuristic.phrases import about_years_phrase, join_names, one_line
 from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Mention, quote, snippet
-from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY, Seniority
+from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
 from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement
 from ai_interviewer.recommendations import recommendation_for, recommendation_text
 
 SKILL_QUESTIONS = 3
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-# The candidate's level in an answer, in words of the language ("уровень Senior" mixes two).
-_LEVEL_WORDS: dict[Language, dict[Seniority, str]] = {
-    Language.RU: {
-        Seniority.INTERN: "уровень стажёра",
-        Seniority.JUNIOR: "начальный уровень",
-        Seniority.MIDDLE: "средний уровень",
-        Seniority.SENIOR: "старший уровень",
-        Seniority.LEAD: "уровень руководителя",
-    },
-    Language.EN: {level: level.value.capitalize() for level in Seniority},
-}
 
 
 def _latin(name: str) -> bool:
@@ -141,7 +130,7 @@ def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
     question = INTERVIEW.say(language, "intro_question")
     span = profile.experience_span
     where = f" {quote(snippet(profile.contextual_text, Mention(*span)))}." if span else ""
-    level = _LEVEL_WORDS[language].get(profile.seniority, "") if profile.seniority else ""
+    level = LEVEL_WORDS[language].get(profile.seniority, "") if profile.seniority else ""
     if profile.years_stated:
         years = about_years_phrase(profile.years, language)
         answer = INTERVIEW.say(

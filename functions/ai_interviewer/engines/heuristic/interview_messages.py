@@ -5,6 +5,7 @@ Latin name after "с" unchanged; a Russian noun is put in brackets instead (it w
 from __future__ import annotations
 
 from ai_interviewer.engines.heuristic.phrases import Catalogue
+from ai_interviewer.engines.heuristic.vocabulary import Seniority
 from ai_interviewer.language import Language
 
 INTERVIEW = Catalogue(
@@ -120,3 +121,15 @@ INTERVIEW = Catalogue(
         },
     }
 )
+
+# The candidate's level in an answer, in words of the language ("уровень Senior" mixes two).
+LEVEL_WORDS: dict[Language, dict[Seniority, str]] = {
+    Language.RU: {
+        Seniority.INTERN: "уровень стажёра",
+        Seniority.JUNIOR: "начальный уровень",
+        Seniority.MIDDLE: "средний уровень",
+        Seniority.SENIOR: "старший уровень",
+        Seniority.LEAD: "уровень руководителя",
+    },
+    Language.EN: {level: level.value.capitalize() for level in Seniority},
+}

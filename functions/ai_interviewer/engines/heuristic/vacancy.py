@@ -21,6 +21,7 @@ from ai_interviewer.engines.heuristic.requirements import (
     with_weight,
 )
 from ai_interviewer.engines.heuristic.stop_index import StopIndex
+from ai_interviewer.engines.heuristic.vacancy_messages import VACANCY
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
     EXPECTED_YEARS,
@@ -263,9 +264,9 @@ class VacancyProfile:
         if skill is None and (role is None or role.key in ("developer", "backend", "fullstack")):
             skill = next((r.skill for r in self.required if r.skill.category is Category.LANGUAGE), None)
         if skill is not None and (role is None or role.key in ("developer", "backend")):
-            return f"{skill.name}-разработчик" if language is Language.RU else f"{skill.name} Developer"
+            return VACANCY.say(language, "title_developer", skill=skill.name)
         if role is None:
-            return "Специалист" if language is Language.RU else "Specialist"
+            return VACANCY.say(language, "title_specialist")
         return role.label(language)
 
 

@@ -9,6 +9,9 @@ from ai_interviewer.language import Language
 VACANCY = Catalogue(
     {
         Language.RU: {
+            # The position's name when no known role names it.
+            "title_developer": "{skill}-разработчик",
+            "title_specialist": "Специалист",
             "heading_about_project": "## О проекте",
             "heading_about_role": "## О вакансии",
             "heading_tasks": "## Задачи",
@@ -98,6 +101,8 @@ VACANCY = Catalogue(
             "tag_api": "разработка API",
         },
         Language.EN: {
+            "title_developer": "{skill} Developer",
+            "title_specialist": "Specialist",
             "heading_about_project": "## About the project",
             "heading_about_role": "## About the role",
             "heading_tasks": "## Responsibilities",
