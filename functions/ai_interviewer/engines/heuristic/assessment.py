@@ -61,10 +61,8 @@ from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement
 from ai_interviewer.screening import ScreenedText, screen
 
-# Credit for a requirement by how the resume shows it.
-FULL, LISTED_ONLY, RELATED, ABSENT = 1.0, 0.5, 0.5, 0.0
-# Soft-skill score by the number of distinct pieces of evidence (0, 1, 2, ... 5+).
-_EVIDENCE_SCORES = (1, 4, 6, 7, 8, 9)
+# Credit for a requirement shown in context, or not at all (the partial credits are in the policy).
+FULL, ABSENT = 1.0, 0.0
 _QUANTIFIED = re.compile(
     r"\d+(?:[.,]\d+)?\s*%|в\s+\d+(?:[.,]\d+)?\s+раз|\d+(?:[.,]\d+)?\s*(?:x|times)\b", re.I
 )
@@ -85,7 +83,7 @@ class SkillEvidence:
 
     @property
     def listed_only(self) -> bool:
-        return self.credit == LISTED_ONLY and self.related is None
+        return self.credit == POLICY.listed_credit and self.related is None
 
 
 class ResumeProfile:
@@ -122,7 +120,7 @@ class ResumeProfile:
             if index and position < self._pasted[index - 1][1]:
                 return 0.0  # the vacancy's own words pasted in are no evidence of anything
         value = self.cv.quality(position)
-        return value * STUFFED_FACTOR if self._stuffed and self.in_stuffing(position) else value
+        return value * POLICY.stuffed_factor if self._stuffed and self.in_stuffing(position) else value
 
     @cached_property
     def _pasted(self) -> list[tuple[int, int]]:
@@ -143,7 +141,7 @@ class ResumeProfile:
             copied = tuple(line_words) in lines or (
                 runs > 0
                 and sum(tuple(line_words[i : i + SHINGLE]) in shingles for i in range(runs))
-                >= PASTED_SHARE * runs
+                >= POLICY.pasted_share * runs
             )
             if copied:
                 copied_lines[number] = (line.start, line.end, len(line_words))
@@ -152,7 +150,7 @@ class ResumeProfile:
         return [
             (start, end)
             for number, (start, end, count) in copied_lines.items()
-            if count >= PASTED_LINE_WORDS or number - 1 in copied_lines or number + 1 in copied_lines
+            if count >= POLICY.pasted_line_words or number - 1 in copied_lines or number + 1 in copied_lines
         ]
 
     @cached_property
@@ -217,14 +215,14 @@ class ResumeProfile:
         if contextual:
             return SkillEvidence(requirement, FULL, contextual[0])
         if stuffed:
-            return SkillEvidence(requirement, LISTED_ONLY, stuffed[0])
+            return SkillEvidence(requirement, POLICY.listed_credit, stuffed[0])
         family = requirement.skill.family
         if family:
             for key in self.reading.skills:
                 other = SKILL_BY_KEY[key]
                 related_contextual, _ = self.skill_mentions(key)
                 if other.family == family and key != requirement.skill.key and related_contextual:
-                    return SkillEvidence(requirement, RELATED, related_contextual[0], other)
+                    return SkillEvidence(requirement, POLICY.related_credit, related_contextual[0], other)
         return SkillEvidence(requirement, ABSENT, None)
 
     @cached_property
@@ -246,7 +244,7 @@ class ResumeProfile:
             return 0.0
         resume_words = {t.text[:6] for t in tokenize(self.contextual_text)}
         found = sum(1 for word in vacancy_words if word[:6] in resume_words)
-        return min(1.0, 1.5 * found / len(vacancy_words))
+        return min(1.0, POLICY.overlap_scale * found / len(vacancy_words))
 
     @cached_property
     def years(self) -> float:
@@ -402,13 +400,17 @@ class ResumeProfile:
 
     def relevance(self) -> float:
         """How much of the resume's experience is relevant to this vacancy, 0.25..1."""
-        bonus = 0.15 if self.shared_domains else 0.0
-        return min(1.0, 0.25 + 0.75 * self.coverage + bonus)
+        floor = POLICY.relevance_floor
+        bonus = POLICY.domain_relevance_bonus if self.shared_domains else 0.0
+        return min(1.0, floor + (1 - floor) * self.coverage + bonus)
 
     def years_score(self) -> float:
-        expected = max(self.vacancy.expected_years, 0.5)
+        expected = max(self.vacancy.expected_years, POLICY.min_expected_years)
         ratio = self.years / expected
-        return min(10.0, 8 * ratio) if ratio < 1 else min(10.0, 8 + 2 * (ratio - 1))
+        at_expected = POLICY.years_score_at_expected
+        if ratio < 1:
+            return min(10.0, at_expected * ratio)
+        return min(10.0, at_expected + POLICY.years_score_per_ratio * (ratio - 1))
 
     def experience_score(self) -> int:
         score = self.years_score() * self.relevance()
@@ -417,7 +419,7 @@ class ResumeProfile:
             Seniority.JUNIOR,
             Seniority.INTERN,
         ):
-            score -= 2
+            score -= POLICY.junior_penalty
         return max(0, min(10, round(score)))
 
     def _years_wanted(self) -> str:
@@ -436,7 +438,9 @@ class ResumeProfile:
                 language, "exp_not_stated", level=level, wanted=wanted, required=required
             )
         where = f": {quote(snippet(self.contextual_text, Mention(*span)))}" if span else ""
-        relevant = "" if self.coverage >= 0.5 else RANKING.say(language, "exp_little_relevant")
+        relevant = (
+            "" if self.coverage >= POLICY.relevant_coverage else RANKING.say(language, "exp_little_relevant")
+        )
         return score, RANKING.say(
             language,
             "exp_years",
@@ -455,9 +459,9 @@ class ResumeProfile:
 
     def soft_score(self, key: str) -> int:
         mentions = self.soft_mentions(key)
-        score = _EVIDENCE_SCORES[min(len(mentions), len(_EVIDENCE_SCORES) - 1)]
+        score = evidence_score(len(mentions))
         if key == "problem_solving" and _QUANTIFIED.search(self.contextual_text):
-            score += 1
+            score += POLICY.quantified_bonus
         return min(10, score)
 
     def _soft(self, key: str, language: Language) -> tuple[int, str]:
@@ -481,11 +485,13 @@ class ResumeProfile:
             return score, RANKING.say(language, "domain_unnamed", share=round(self.coverage * 100))
         names = join_names([d.label(language) for d in self.vacancy.domains], language)
         if not self.shared_domains:
-            return 2, RANKING.say(language, "domain_missing", names=names)
+            return POLICY.no_domain_score, RANKING.say(language, "domain_missing", names=names)
         key = self.shared_domains[0]
         count = sum(len(m) for m in self.domain_mentions.values())
         where = quote(snippet(self.text, self.domain_mentions[key][0]))
-        return min(10, 7 + count), RANKING.say(language, "domain_found", names=names, where=where)
+        return min(10, POLICY.domain_base_score + count), RANKING.say(
+            language, "domain_found", names=names, where=where
+        )
 
     def _other(self, criterion: str, language: Language) -> tuple[int, str]:
         """A criterion the engine has no model for: the resume is searched for its words and related ones."""
@@ -498,25 +504,25 @@ class ResumeProfile:
             ]
             if shown:
                 mention = self.skill_mentions(shown[0].key)[0][0]
-                return 8 + min(2, len(self.skill_mentions(shown[0].key)[0]) - 1), RANKING.say(
+                extra = min(POLICY.named_skill_extra_max, len(self.skill_mentions(shown[0].key)[0]) - 1)
+                return POLICY.named_skill_score + extra, RANKING.say(
                     language, "criterion_quote", label=label, quote=quote(snippet(self.text, mention))
                 )
             if listed:
-                return 4, RANKING.say(language, "criterion_listed", label=label)
-            return 1, RANKING.say(language, "criterion_absent", label=label)
+                return POLICY.listed_skill_score, RANKING.say(language, "criterion_listed", label=label)
+            return POLICY.absent_score, RANKING.say(language, "criterion_absent", label=label)
         stems = _criterion_stems(criterion)
         mentions = self._stem_mentions(stems)
         if mentions:
-            score = _EVIDENCE_SCORES[min(len(mentions), len(_EVIDENCE_SCORES) - 1)]
-            return score, RANKING.say(
+            return evidence_score(len(mentions)), RANKING.say(
                 language,
                 "criterion_quote",
                 label=label,
                 quote=quote(snippet(self.contextual_text, mentions[0])),
             )
         if self._denies(stems):
-            return 1, RANKING.say(language, "criterion_denied", label=label)
-        score = max(1, round(self.technical_score() * 0.4))  # below any direct evidence
+            return POLICY.absent_score, RANKING.say(language, "criterion_denied", label=label)
+        score = max(POLICY.absent_score, round(self.technical_score() * POLICY.indirect_share))
         return score, RANKING.say(
             language, "criterion_indirect", label=label, share=round(self.coverage * 100)
         )
@@ -579,9 +585,10 @@ class ResumeProfile:
 
     def fit(self) -> float:
         """Overall fit 0..1 for the summary's verdict."""
-        expected = max(self.vacancy.expected_years, 0.5)
+        expected = max(self.vacancy.expected_years, POLICY.min_expected_years)
         skills = min(1.0, self.coverage / POLICY.full_coverage)
-        return 0.6 * skills + 0.4 * min(1.0, self.years / expected) * self.relevance()
+        years = min(1.0, self.years / expected) * self.relevance()
+        return POLICY.fit_skills_weight * skills + POLICY.fit_years_weight * years
 
     def pros(self, language: Language) -> list[str]:
         pros = [
@@ -590,7 +597,11 @@ class ResumeProfile:
                 : POLICY.max_listed
             ]
         ]
-        if self.years_stated and self.years >= self.vacancy.expected_years and self.coverage >= 0.3:
+        if (
+            self.years_stated
+            and self.years >= self.vacancy.expected_years
+            and self.coverage >= POLICY.years_pro_coverage
+        ):
             required = required_years_phrase(self.vacancy.expected_years, language)
             pros.append(
                 RANKING.say(
@@ -621,7 +632,7 @@ class ResumeProfile:
         expected = self.vacancy.expected_years
         if not self.years_stated:
             cons.append(RANKING.say(language, "con_no_years"))
-        elif self.years + 0.25 < expected:
+        elif self.years + POLICY.years_slack < expected:
             cons.append(
                 RANKING.say(
                     language,
@@ -770,9 +781,10 @@ def _criterion_stems(criterion: str) -> list[str]:
     return stems
 
 
-STUFFED_FACTOR = 0.5  # a term found only inside a stuffed list counts half
-PASTED_SHARE = 0.6  # a resume line with this share of its word runs in the vacancy copies it
-PASTED_LINE_WORDS = 7  # a copied line this long counts as pasted on its own; a shorter one only in a block
+def evidence_score(pieces: int) -> int:
+    """The score of a criterion shown by this many distinct pieces of evidence."""
+    scores = POLICY.evidence_scores
+    return scores[min(pieces, len(scores) - 1)]
 
 
 def resume_terms(profile: ResumeProfile) -> ResumeTerms:

@@ -97,7 +97,7 @@ def _asked_items(profile: ResumeProfile, asked_keys: set[str]) -> list[ItemMatch
     items = [
         m
         for m in profile.key_matches
-        if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= 0.8
+        if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= POLICY.must_weight
     ]
     return sorted(items, key=lambda m: (-m.item.weight, m.item.start))
 
@@ -251,7 +251,9 @@ def _judge(
         if kind == "technical_skills":
             scores[criterion] = _technical(profile, skill_answers, language)
         elif kind == "communication":
-            score = round(3 + 5 * covered_share) + (1 if profile.soft_mentions("communication") else 0)
+            score = round(POLICY.communication_base + POLICY.communication_range * covered_share) + (
+                POLICY.communication_bonus if profile.soft_mentions("communication") else 0
+            )
             answered = sum(1 for x in exchanges if x.covered)
             example = _first_quotation(x.answer for x in exchanges if x.covered)
             scores[criterion] = CriterionJudgement(
@@ -324,7 +326,9 @@ def _technical(
         judged = profile.judge("technical_skills", language)
         return judged
     asked = sum(e.credit for e in answers) / len(answers)
-    score = round(10 * (0.7 * asked + 0.3 * profile.coverage))
+    score = round(
+        10 * (POLICY.interview_asked_weight * asked + POLICY.interview_coverage_weight * profile.coverage)
+    )
     shown = [e for e in answers if e.credit == FULL]
     confirmed = [e.skill.label(language) for e in shown]
     missing = [e.skill.label(language) for e in answers if e.credit == ABSENT]

@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
+from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence, tokenize
 from ai_interviewer.engines.heuristic.requirements import (
     Item,
@@ -378,16 +379,16 @@ def _requirements(
             if around.cue_applies(_NICE_CUE, mention.start, sentence_span, clause_span):
                 weight = min(weight, _WEIGHT_BY_SECTION[Section.NICE])
             elif around.cue_applies(_EMPHASIS_CUE, mention.start, sentence_span, clause_span):
-                weight += 0.2
+                weight += POLICY.emphasis_bonus
             best = max(best, weight)
             sentences.setdefault(key, set()).add(around.sentence(sentence_span))
             positions.setdefault(key, mention.start)
         if best <= 0:
             continue
         if role_skill is not None and key == role_skill.key:
-            best += 0.3
+            best += POLICY.role_skill_bonus
         # Asked for in several places: it matters more (capped, so repetition cannot dominate).
-        best += min(0.2, 0.1 * (len(sentences.get(key, ())) - 1))
+        best += min(POLICY.repeat_bonus_max, POLICY.repeat_bonus * (len(sentences.get(key, ())) - 1))
         weights[key] = round(best, 2)
     ordered = sorted(weights, key=lambda k: (-weights[k], positions[k]))
     return tuple(Requirement(SKILL_BY_KEY[k], weights[k], positions[k]) for k in ordered)
