@@ -8,14 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ai_interviewer.engines.base import Interview, InterviewJudgement, InterviewTurn
-from ai_interviewer.engines.heuristic.assessment import (
-    ABSENT,
-    FULL,
-    ResumeProfile,
-    SkillEvidence,
-    criterion_kind,
-    requirement_name,
-)
+from ai_interviewer.engines.heuristic.assessment import ResumeProfile, requirement_name
+from ai_interviewer.engines.heuristic.criteria import criterion_kind
 from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING
 from ai_interviewer.engines.heuristic.interview_messages import INTERVIEW, LEVEL_WORDS
 from ai_interviewer.engines.heuristic.matching import ItemMatch
@@ -23,6 +17,7 @@ from ai_interviewer.engines.heuristic.messages import RANKING
 from ai_interviewer.engines.heuristic.phrases import about_years_phrase, join_names, one_line
 from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Mention, quote, snippet
+from ai_interviewer.engines.heuristic.resume_facts import ABSENT, FULL, SkillEvidence
 from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
 from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement
@@ -55,7 +50,7 @@ def run_interview(profile: ResumeProfile, criteria: Sequence[str], language: Lan
         skill_exchanges.append(_item_exchange(profile, match, language))
     exchanges.extend(skill_exchanges)
     # Few known skills in the vacancy: ask about its domain, the closest experience, the stack.
-    fillers = [_domain_exchange] if profile.vacancy.domains else []
+    fillers = [_domain_exchange] if profile.facts.vacancy.domains else []
     fillers += [_closest_exchange, _stack_exchange]
     for filler in fillers[: max(0, SKILL_QUESTIONS - len(skill_exchanges))]:
         exchanges.append(filler(profile, language))
@@ -87,8 +82,8 @@ def _said(exchanges: list[_Exchange]) -> str:
 
 def _asked(profile: ResumeProfile) -> list[SkillEvidence]:
     """The vacancy's most important requirements (required first), at most SKILL_QUESTIONS."""
-    required = [e for e in profile.evidence if e.requirement.required]
-    nice = [e for e in profile.evidence if not e.requirement.required]
+    required = [e for e in profile.facts.evidence if e.requirement.required]
+    nice = [e for e in profile.facts.evidence if not e.requirement.required]
     return (required + nice)[:SKILL_QUESTIONS]
 
 
@@ -96,7 +91,7 @@ def _asked_items(profile: ResumeProfile, asked_keys: set[str]) -> list[ItemMatch
     """The must-have requirement items no skill question covers, most important first."""
     items = [
         m
-        for m in profile.key_matches
+        for m in profile.scores.key_matches
         if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= POLICY.must_weight
     ]
     return sorted(items, key=lambda m: (-m.item.weight, m.item.start))
@@ -107,7 +102,7 @@ def _item_exchange(profile: ResumeProfile, match: ItemMatch, language: Language)
     name = requirement_name(match, inline=True)
     question = INTERVIEW.say(language, "item_question", name=name)
     if match.credit >= POLICY.partial_credit and match.evidence is not None:
-        quoted = quote(snippet(profile.text, Mention(match.evidence.start, match.evidence.end)))
+        quoted = quote(snippet(profile.facts.text, Mention(match.evidence.start, match.evidence.end)))
         if match.evidence.quality <= QUALITY_LEARNING:
             return _Exchange(
                 question,
@@ -128,11 +123,11 @@ def _item_exchange(profile: ResumeProfile, match: ItemMatch, language: Language)
 
 def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
     question = INTERVIEW.say(language, "intro_question")
-    span = profile.experience_span
-    where = f" {quote(snippet(profile.contextual_text, Mention(*span)))}." if span else ""
-    level = LEVEL_WORDS[language].get(profile.seniority, "") if profile.seniority else ""
-    if profile.years_stated:
-        years = about_years_phrase(profile.years, language)
+    span = profile.facts.experience_span
+    where = f" {quote(snippet(profile.facts.contextual_text, Mention(*span)))}." if span else ""
+    level = LEVEL_WORDS[language].get(profile.facts.seniority, "") if profile.facts.seniority else ""
+    if profile.facts.years_stated:
+        years = about_years_phrase(profile.facts.years, language)
         answer = INTERVIEW.say(
             language,
             "intro_years",
@@ -148,11 +143,11 @@ def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
 
 
 def _first_sentence(profile: ResumeProfile) -> str:
-    text = profile.contextual_text
-    for mentions in profile.reading.skills.values():
+    text = profile.facts.contextual_text
+    for mentions in profile.facts.reading.skills.values():
         for mention in mentions:
-            if not profile.in_stuffing(mention.start):
-                return snippet(profile.text, mention)
+            if not profile.facts.in_stuffing(mention.start):
+                return snippet(profile.facts.text, mention)
     stripped = text.strip()
     return snippet(text, Mention(text.find(stripped[:1]), text.find(stripped[:1]) + 1)) if stripped else ""
 
@@ -162,7 +157,7 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
     inflected = "" if _latin(name) else "_inflected"
     question = INTERVIEW.say(language, f"skill_question{inflected}", name=name)
     if evidence.credit == FULL:
-        quoted = quote(snippet(profile.text, profile.best_skill_mention([evidence])))
+        quoted = quote(snippet(profile.facts.text, profile.facts.best_skill_mention([evidence])))
         return _Exchange(
             question,
             INTERVIEW.say(language, f"skill_yes{inflected}", name=name, quoted=quoted),
@@ -174,7 +169,7 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
             question, INTERVIEW.say(language, "skill_listed", name=name), covered=False, evidence=evidence
         )
     if evidence.related is not None and evidence.mention is not None:
-        quoted = quote(snippet(profile.text, evidence.mention))
+        quoted = quote(snippet(profile.facts.text, evidence.mention))
         related = evidence.related.label(language)
         return _Exchange(
             question,
@@ -191,20 +186,20 @@ def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: L
 
 
 def _domain_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
-    domain = profile.vacancy.domains[0]
+    domain = profile.facts.vacancy.domains[0]
     name = domain.label(language)
     question = INTERVIEW.say(language, "domain_question", name=name)
-    mentions = profile.domain_mentions.get(domain.key)
+    mentions = profile.facts.domain_mentions.get(domain.key)
     if not mentions:
         return _Exchange(question, INTERVIEW.say(language, "domain_none", name=name), covered=False)
-    quoted = quote(snippet(profile.text, mentions[0]))
+    quoted = quote(snippet(profile.facts.text, mentions[0]))
     return _Exchange(question, INTERVIEW.say(language, "domain_yes", quoted=quoted), covered=True)
 
 
 def _closest_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
     """Which part of the resume is closest to the vacancy: the sentence sharing most of its words."""
     question = INTERVIEW.say(language, "closest_question")
-    sentence = profile.closest_sentence()
+    sentence = profile.facts.closest_sentence()
     if sentence is None:
         return _Exchange(question, INTERVIEW.say(language, "closest_none"), covered=False)
     return _Exchange(question, INTERVIEW.say(language, "closest_yes", quoted=quote(sentence)), True)
@@ -212,10 +207,14 @@ def _closest_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
 
 def _stack_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
     """When the vacancy names few skills: which technologies (or, outside IT, skills) the candidate has."""
-    technical = bool(profile.vacancy.requirements) or profile.vacancy.effective_role is not None
+    technical = bool(profile.facts.vacancy.requirements) or profile.facts.vacancy.effective_role is not None
     question = INTERVIEW.say(language, "stack_question")
-    names = [SKILL_BY_KEY[k].label(language) for k in profile.reading.skills if profile.skill_mentions(k)[0]]
-    skills_line = profile.skills_line()
+    names = [
+        SKILL_BY_KEY[k].label(language)
+        for k in profile.facts.reading.skills
+        if profile.facts.skill_mentions(k)[0]
+    ]
+    skills_line = profile.facts.skills_line()
     if not technical:
         question = INTERVIEW.say(language, "skills_question")
         if skills_line:
@@ -231,11 +230,11 @@ def _soft_exchange(profile: ResumeProfile, key: str, language: Language, used: s
     question = INTERVIEW.say(
         language, "problem_question" if key == "problem_solving" else "teamwork_question"
     )
-    mentions = profile.soft_mentions(key)
+    mentions = profile.facts.soft_mentions(key)
     if not mentions:
         return _Exchange(question, INTERVIEW.say(language, "example_none"), covered=False)
     # Prefer an example not quoted in an earlier answer.
-    snippets = [snippet(profile.contextual_text, m) for m in mentions]
+    snippets = [snippet(profile.facts.contextual_text, m) for m in mentions]
     quoted = quote(next((s for s in snippets if _middle(s) not in used), snippets[0]))
     return _Exchange(question, INTERVIEW.say(language, "example_yes", quoted=quoted), covered=True)
 
@@ -252,7 +251,7 @@ def _judge(
             scores[criterion] = _technical(profile, skill_answers, language)
         elif kind == "communication":
             score = round(POLICY.communication_base + POLICY.communication_range * covered_share) + (
-                POLICY.communication_bonus if profile.soft_mentions("communication") else 0
+                POLICY.communication_bonus if profile.facts.soft_mentions("communication") else 0
             )
             answered = sum(1 for x in exchanges if x.covered)
             example = _first_quotation(x.answer for x in exchanges if x.covered)
@@ -278,14 +277,14 @@ def _judge(
     covered += [x.topic for x in exchanges if x.topic and x.covered]
     gaps += [x.topic for x in exchanges if x.topic and not x.covered]
     pros = [INTERVIEW.say(language, "pro_experience", name=name) for name in covered]
-    if profile.soft_mentions("problem_solving"):
+    if profile.facts.soft_mentions("problem_solving"):
         pros.append(INTERVIEW.say(language, "pro_problem"))
-    if profile.soft_mentions("teamwork"):
+    if profile.facts.soft_mentions("teamwork"):
         pros.append(INTERVIEW.say(language, "pro_teamwork"))
     cons = [INTERVIEW.say(language, "con_experience", name=name) for name in gaps]
-    if not profile.years_stated:
+    if not profile.facts.years_stated:
         cons.append(INTERVIEW.say(language, "con_no_years"))
-    if "prompt_injection" in profile.screened.flags:
+    if "prompt_injection" in profile.facts.screened.flags:
         cons.append(RANKING.say(language, "con_injection"))
     summary_parts = [
         INTERVIEW.say(language, "summary_confirmed", names=join_names(covered, language))
@@ -294,9 +293,9 @@ def _judge(
     ]
     if gaps:
         summary_parts.append(INTERVIEW.say(language, "summary_gaps", names=join_names(gaps, language)))
-    if profile.years_stated:
+    if profile.facts.years_stated:
         summary_parts.append(
-            INTERVIEW.say(language, "summary_years", years=about_years_phrase(profile.years, language))
+            INTERVIEW.say(language, "summary_years", years=about_years_phrase(profile.facts.years, language))
         )
     return InterviewJudgement(
         scores=scores,
@@ -327,13 +326,16 @@ def _technical(
         return judged
     asked = sum(e.credit for e in answers) / len(answers)
     score = round(
-        10 * (POLICY.interview_asked_weight * asked + POLICY.interview_coverage_weight * profile.coverage)
+        10
+        * (POLICY.interview_asked_weight * asked + POLICY.interview_coverage_weight * profile.scores.coverage)
     )
     shown = [e for e in answers if e.credit == FULL]
     confirmed = [e.skill.label(language) for e in shown]
     missing = [e.skill.label(language) for e in answers if e.credit == ABSENT]
     # The resume's sentence behind the confirmed skills: the evidence a reviewer checks first.
-    where = f": {quote(snippet(profile.text, profile.best_skill_mention(shown)))}" if shown else ""
+    where = (
+        f": {quote(snippet(profile.facts.text, profile.facts.best_skill_mention(shown)))}" if shown else ""
+    )
     reason = INTERVIEW.say(
         language,
         "technical_reason",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ai_interviewer.engines.heuristic.assessment import criterion_kind
+from ai_interviewer.engines.heuristic.criteria import criterion_kind
 from ai_interviewer.engines.heuristic.phrases import capitalised, join_names, required_years_phrase
 from ai_interviewer.engines.heuristic.profession import Draft, read_draft
 from ai_interviewer.engines.heuristic.requirements import text_terms
