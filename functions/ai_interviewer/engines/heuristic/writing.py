@@ -19,7 +19,7 @@ from ai_interviewer.engines.heuristic.vocabulary import (
     Skill,
 )
 from ai_interviewer.language import Language
-from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights
+from ai_interviewer.scoring import DEFAULT_WEIGHTS
 
 # Skills teams of a role usually also value: the "nice to have" suggestions.
 _SUGGESTIONS: dict[str, tuple[str, ...]] = {
@@ -46,7 +46,8 @@ _SENIORITY_LABEL = {
 
 
 def write_vacancy(profile: VacancyProfile, weights: dict[str, float], language: Language) -> str:
-    weights = effective_weights(weights) or effective_weights(None)
+    """`weights` are the request's effective ones: `scoring.effective_weights` applies the defaults once,
+    in the task, for every engine."""
     draft = read_draft(profile.text, skill_spellings(profile))
     if draft.profession and not profile.titled_by_role:
         return _write_for_profession(profile, draft, weights, language)
