@@ -21,7 +21,7 @@ from ai_interviewer.engines.heuristic.requirements import (
     text_terms,
     with_weight,
 )
-from ai_interviewer.engines.heuristic.stop_index import StopIndex
+from ai_interviewer.engines.heuristic.stop_index import StopSpans
 from ai_interviewer.engines.heuristic.vacancy_messages import VACANCY
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
@@ -310,54 +310,22 @@ class _Sections:
         return self._sections[index - 1] if index else Section.NONE
 
 
+# A vacancy skill's sentence ends at a line, ". ", "! " or "? "; "; " and "," end only its clause, since a
+# cue before a list governs every item of it ("Желательно: Kafka; Redis").
 _SENTENCE_STOPS = ("\n", ". ", "! ", "? ")
 _CLAUSE_STOPS = (*_SENTENCE_STOPS, ",", ";", "(", ")")
 
 
-class _Sentences:
-    """Sentences and clauses of one text around its mentions.
-
-    Every stop is located once (a `StopIndex`), and each cue is searched once per sentence or clause
-    (mentions in one sentence share it): the work grows with the text, not with mentions times text.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._stops = StopIndex(text, _CLAUSE_STOPS)
-        self._sentence_text: dict[tuple[int, int], str] = {}
-        self._first_cue_end: dict[tuple[re.Pattern[str], int, int], int | None] = {}
-
-    def span_at(self, position: int, stops: tuple[str, ...]) -> tuple[int, int]:
-        # A stop that never occurs before `position` leaves the sentence open to the text's start.
-        lefts = ((self._stops.rfind(stop, position), len(stop)) for stop in stops)
-        left = max((found + length if found >= 0 else 0) for found, length in lefts)
-        rights = [i for i in (self._stops.find(stop, position) for stop in stops) if i >= 0]
-        return left, min(rights) if rights else self._stops.length
-
-    def sentence(self, span: tuple[int, int]) -> str:
-        found = self._sentence_text.get(span)
-        if found is None:
-            found = self._sentence_text[span] = self.text[span[0] : span[1]]
-        return found
-
-    def first_cue_end(self, cue: re.Pattern[str], left: int, right: int) -> int | None:
-        """Where the first match of `cue` in text[left:right] ends (None: no match)."""
-        key = (cue, left, right)
-        if key not in self._first_cue_end:
-            match = cue.search(self.text, left, right)
-            self._first_cue_end[key] = match.end() if match else None
-        return self._first_cue_end[key]
-
-    def cue_applies(
-        self, cue: re.Pattern[str], position: int, sentence: tuple[int, int], clause: tuple[int, int]
-    ) -> bool:
-        """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to
-        have"), or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
-        if self.first_cue_end(cue, *clause) is not None:
-            return True
-        # Matches in a sentence do not overlap, so the first one ends before any other does.
-        end = self.first_cue_end(cue, *sentence)
-        return end is not None and end <= position
+def _cue_applies(
+    around: StopSpans, cue: re.Pattern[str], position: int, sentence: tuple[int, int], clause: tuple[int, int]
+) -> bool:
+    """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to
+    have"), or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
+    if around.match_end(cue, clause) is not None:
+        return True
+    # Matches in a sentence do not overlap, so the first one ends before any other does.
+    end = around.match_end(cue, sentence)
+    return end is not None and end <= position
 
 
 def _requirements(
@@ -366,22 +334,22 @@ def _requirements(
     weights: dict[str, float] = {}
     positions: dict[str, int] = {}
     sentences: dict[str, set[str]] = {}
-    around = _Sentences(text)
+    around = StopSpans(text, _CLAUSE_STOPS)
     for key, mentions in reading.skills.items():
         best = 0.0
         for mention in mentions:
             section = sections.at(mention.start)
             if section is Section.CONDITIONS:
                 continue
-            sentence_span = around.span_at(mention.start, _SENTENCE_STOPS)
-            clause_span = around.span_at(mention.start, _CLAUSE_STOPS)
+            sentence_span = around.span(mention.start, mention.start, _SENTENCE_STOPS)
+            clause_span = around.span(mention.start, mention.start, _CLAUSE_STOPS)
             weight = _WEIGHT_BY_SECTION[section]
-            if around.cue_applies(_NICE_CUE, mention.start, sentence_span, clause_span):
+            if _cue_applies(around, _NICE_CUE, mention.start, sentence_span, clause_span):
                 weight = min(weight, _WEIGHT_BY_SECTION[Section.NICE])
-            elif around.cue_applies(_EMPHASIS_CUE, mention.start, sentence_span, clause_span):
+            elif _cue_applies(around, _EMPHASIS_CUE, mention.start, sentence_span, clause_span):
                 weight += POLICY.emphasis_bonus
             best = max(best, weight)
-            sentences.setdefault(key, set()).add(around.sentence(sentence_span))
+            sentences.setdefault(key, set()).add(around.text_of(sentence_span))
             positions.setdefault(key, mention.start)
         if best <= 0:
             continue
