@@ -335,7 +335,7 @@ def test_a_vacancy_outside_the_vocabulary_is_judged_by_shared_words(engine: Heur
     answers = [t.text for t in interview.turns if t.speaker == "candidate"]
     assert len(answers) >= 5
     assert any("Итальянская кухня" in a for a in answers)  # the closest experience, quoted
-    description, _ = engine.write_vacancy(vacancy, {}, Language.RU)
+    description, _ = engine.write_vacancy(vacancy, effective_weights(None), Language.RU)
     assert description.startswith("# ") and "Docker" not in description and "разработк" not in description
 
 

@@ -18,7 +18,7 @@ from ai_interviewer.engines.heuristic.reading import read
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.requests import ResumeIn
-from ai_interviewer.scoring import DEFAULT_WEIGHTS, resume_score
+from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, resume_score
 
 TODAY = date(2026, 6, 1)
 CRITERIA = list(DEFAULT_WEIGHTS)
@@ -294,7 +294,7 @@ def test_build_vacancy_names_any_profession_and_keeps_every_fact(
     engine: HeuristicEngine, draft: str, title: str, facts: list[str]
 ) -> None:
     language = detect_language(draft)
-    description, _ = engine.write_vacancy(draft, {}, language)
+    description, _ = engine.write_vacancy(draft, effective_weights(None), language)
     assert description.startswith(title), description
     for fact in facts:
         assert fact in description, (fact, description)

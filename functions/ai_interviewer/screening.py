@@ -713,7 +713,9 @@ class _Marks:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        # Where a sentence ends: a line break, or ".", "!" or "?" at the end or before white space.
+        # Where a sentence ends: a line break, or ".", "!" or "?" at the end or before white space. Not the
+        # evidence quotes' rule (heuristic.reading.SentenceIndex): an instruction is removed whole, with
+        # its full stop, and ";" or "•" inside it does not cut it in two.
         self._ends = [
             m.start()
             for m in _SENTENCE_MARK.finditer(text)

@@ -16,6 +16,7 @@ from ai_interviewer.engines.capabilities import (
 from ai_interviewer.engines.heuristic.assessment import ResumeProfile
 from ai_interviewer.engines.heuristic.interview import run_interview
 from ai_interviewer.engines.heuristic.matching import Specificity
+from ai_interviewer.engines.heuristic.resume_facts import ResumeFacts
 from ai_interviewer.engines.heuristic.tags import extract_tags
 from ai_interviewer.engines.heuristic.vacancy import profile_vacancy
 from ai_interviewer.engines.heuristic.writing import write_vacancy
@@ -42,12 +43,10 @@ class HeuristicEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
         language: Language,
     ) -> tuple[list[ResumeAssessment], Usage]:
         vacancy = profile_vacancy(remove_injections(vacancy_text))
-        profiles = [ResumeProfile(r.content, vacancy, today=self.today) for r in resumes]
+        facts = [ResumeFacts(r.content, vacancy, today=self.today) for r in resumes]
         # How specific each term is, from the whole batch: the same set of documents in any order.
-        specificity = Specificity([p.terms.keys() for p in profiles])
-        for profile in profiles:
-            profile.specificity = specificity
-        return [p.assess(criteria, language) for p in profiles], Usage()
+        specificity = Specificity([f.terms.keys() for f in facts])
+        return [ResumeProfile(f, specificity).assess(criteria, language) for f in facts], Usage()
 
     def run_interview(
         self,
@@ -57,7 +56,7 @@ class HeuristicEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
         language: Language,
     ) -> tuple[Interview, Usage]:
         vacancy = profile_vacancy(remove_injections(vacancy_text))
-        profile = ResumeProfile(resume_text, vacancy, today=self.today)
+        profile = ResumeProfile(ResumeFacts(resume_text, vacancy, today=self.today))
         return run_interview(profile, criteria, language), Usage()
 
     def write_vacancy(

@@ -8,43 +8,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ai_interviewer.engines.capabilities import Interview, InterviewJudgement, InterviewTurn
-from ai_interviewer.engines.heuristic.assessment import (
-    ABSENT,
-    FULL,
-    ResumeProfile,
-    SkillEvidence,
-    criterion_kind,
-    requirement_name,
-)
+from ai_interviewer.engines.heuristic.assessment import ResumeProfile, requirement_name
+from ai_interviewer.engines.heuristic.criteria import criterion_kind
 from ai_interviewer.engines.heuristic.cv import QUALITY_LEARNING
+from ai_interviewer.engines.heuristic.interview_messages import INTERVIEW, LEVEL_WORDS
 from ai_interviewer.engines.heuristic.matching import ItemMatch
-from ai_interviewer.engines.heuristic.phrases import (
-    about_years_phrase,
-    capitalised,
-    join_names,
-    one_line,
-    pick,
-)
+from ai_interviewer.engines.heuristic.messages import RANKING
+from ai_interviewer.engines.heuristic.phrases import about_years_phrase, join_names, one_line
 from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Mention, quote, snippet
-from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY, Seniority
+from ai_interviewer.engines.heuristic.resume_facts import ABSENT, FULL, SkillEvidence
+from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
 from ai_interviewer.language import Language
 from ai_interviewer.models.payloads import CriterionJudgement
 from ai_interviewer.recommendations import recommendation_for, recommendation_text
 
 SKILL_QUESTIONS = 3
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-# The candidate's level in an answer, in words of the language ("уровень Senior" mixes two).
-_LEVEL_WORDS: dict[Language, dict[Seniority, str]] = {
-    Language.RU: {
-        Seniority.INTERN: "уровень стажёра",
-        Seniority.JUNIOR: "начальный уровень",
-        Seniority.MIDDLE: "средний уровень",
-        Seniority.SENIOR: "старший уровень",
-        Seniority.LEAD: "уровень руководителя",
-    },
-    Language.EN: {level: level.value.capitalize() for level in Seniority},
-}
 
 
 def _latin(name: str) -> bool:
@@ -70,7 +50,7 @@ def run_interview(profile: ResumeProfile, criteria: Sequence[str], language: Lan
         skill_exchanges.append(_item_exchange(profile, match, language))
     exchanges.extend(skill_exchanges)
     # Few known skills in the vacancy: ask about its domain, the closest experience, the stack.
-    fillers = [_domain_exchange] if profile.vacancy.domains else []
+    fillers = [_domain_exchange] if profile.facts.vacancy.domains else []
     fillers += [_closest_exchange, _stack_exchange]
     for filler in fillers[: max(0, SKILL_QUESTIONS - len(skill_exchanges))]:
         exchanges.append(filler(profile, language))
@@ -83,11 +63,7 @@ def run_interview(profile: ResumeProfile, criteria: Sequence[str], language: Lan
     turns.append(
         InterviewTurn(
             speaker="interviewer",
-            text=pick(
-                language,
-                "Спасибо за ответы! Мы вернёмся с обратной связью.",
-                "Thank you for your answers! We will get back to you with feedback.",
-            ),
+            text=INTERVIEW.say(language, "closing"),
         )
     )
     return Interview(turns=turns, judgement=_judge(profile, exchanges, criteria, language))
@@ -106,8 +82,8 @@ def _said(exchanges: list[_Exchange]) -> str:
 
 def _asked(profile: ResumeProfile) -> list[SkillEvidence]:
     """The vacancy's most important requirements (required first), at most SKILL_QUESTIONS."""
-    required = [e for e in profile.evidence if e.requirement.required]
-    nice = [e for e in profile.evidence if not e.requirement.required]
+    required = [e for e in profile.facts.evidence if e.requirement.required]
+    nice = [e for e in profile.facts.evidence if not e.requirement.required]
     return (required + nice)[:SKILL_QUESTIONS]
 
 
@@ -115,8 +91,8 @@ def _asked_items(profile: ResumeProfile, asked_keys: set[str]) -> list[ItemMatch
     """The must-have requirement items no skill question covers, most important first."""
     items = [
         m
-        for m in profile.key_matches
-        if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= 0.8
+        for m in profile.scores.key_matches
+        if not any(t.key in asked_keys for t in m.item.terms) and m.item.weight >= POLICY.must_weight
     ]
     return sorted(items, key=lambda m: (-m.item.weight, m.item.start))
 
@@ -124,240 +100,143 @@ def _asked_items(profile: ResumeProfile, asked_keys: set[str]) -> list[ItemMatch
 def _item_exchange(profile: ResumeProfile, match: ItemMatch, language: Language) -> _Exchange:
     """A question about one requirement in the vacancy's words, answered from the resume's evidence."""
     name = requirement_name(match, inline=True)
-    question = pick(language, f"Расскажите о своём опыте: {name}.", f"Tell me about your experience: {name}.")
+    question = INTERVIEW.say(language, "item_question", name=name)
     if match.credit >= POLICY.partial_credit and match.evidence is not None:
-        quoted = quote(snippet(profile.text, Mention(match.evidence.start, match.evidence.end)))
+        quoted = quote(snippet(profile.facts.text, Mention(match.evidence.start, match.evidence.end)))
         if match.evidence.quality <= QUALITY_LEARNING:
             return _Exchange(
                 question,
-                pick(
-                    language, f"Пока я это только изучаю: {quoted}.", f"I am still learning this: {quoted}."
-                ),
+                INTERVIEW.say(language, "item_learning", quoted=quoted),
                 covered=False,
                 topic=name,
             )
         return _Exchange(
-            question, pick(language, f"Да, есть: {quoted}.", f"Yes: {quoted}."), covered=True, topic=name
+            question, INTERVIEW.say(language, "item_yes", quoted=quoted), covered=True, topic=name
         )
     return _Exchange(
         question,
-        pick(language, "Такого опыта в моём резюме нет.", "My resume shows no such experience."),
+        INTERVIEW.say(language, "item_none"),
         covered=False,
         topic=name,
     )
 
 
 def _introduction(profile: ResumeProfile, language: Language) -> _Exchange:
-    question = pick(
-        language,
-        "Здравствуйте! Спасибо, что нашли время. Расскажите, пожалуйста, о своём опыте.",
-        "Hello, and thank you for your time. Please tell me about your experience.",
-    )
-    span = profile.experience_span
-    where = f" {quote(snippet(profile.contextual_text, Mention(*span)))}." if span else ""
-    level = _LEVEL_WORDS[language].get(profile.seniority, "") if profile.seniority else ""
-    if profile.years_stated:
-        years = about_years_phrase(profile.years, language)
-        answer = pick(
+    question = INTERVIEW.say(language, "intro_question")
+    span = profile.facts.experience_span
+    where = f" {quote(snippet(profile.facts.contextual_text, Mention(*span)))}." if span else ""
+    level = LEVEL_WORDS[language].get(profile.facts.seniority, "") if profile.facts.seniority else ""
+    if profile.facts.years_stated:
+        years = about_years_phrase(profile.facts.years, language)
+        answer = INTERVIEW.say(
             language,
-            f"Здравствуйте! У меня {years} опыта"
-            + (f", {level}." if level else ".")
-            + (f" Последнее место работы:{where}" if where else ""),
-            f"Hello! I have {years} of experience"
-            + (f", at {level} level." if level else ".")
-            + (f" Most recently:{where}" if where else ""),
+            "intro_years",
+            years=years,
+            level=INTERVIEW.say(language, "intro_level", level=level) if level else "",
+            recent=INTERVIEW.say(language, "intro_recent", where=where) if where else "",
         )
         return _Exchange(question, answer, covered=True)
     first = _first_sentence(profile)
-    answer = pick(
-        language,
-        "Здравствуйте! Стаж работы в моём резюме не указан."
-        + (f" Коротко обо мне: {quote(first)}." if first else ""),
-        "Hello! My resume does not state how long I have worked."
-        + (f" In short: {quote(first)}." if first else ""),
-    )
+    about = INTERVIEW.say(language, "intro_about", first=quote(first)) if first else ""
+    answer = INTERVIEW.say(language, "intro_no_years", about=about)
     return _Exchange(question, answer, covered=False)
 
 
 def _first_sentence(profile: ResumeProfile) -> str:
-    text = profile.contextual_text
-    for mentions in profile.reading.skills.values():
+    text = profile.facts.contextual_text
+    for mentions in profile.facts.reading.skills.values():
         for mention in mentions:
-            if not profile.in_stuffing(mention.start):
-                return snippet(profile.text, mention)
+            if not profile.facts.in_stuffing(mention.start):
+                return snippet(profile.facts.text, mention)
     stripped = text.strip()
     return snippet(text, Mention(text.find(stripped[:1]), text.find(stripped[:1]) + 1)) if stripped else ""
 
 
 def _skill_exchange(profile: ResumeProfile, evidence: SkillEvidence, language: Language) -> _Exchange:
     name = evidence.skill.label(language)
-    question = pick(
-        language,
-        f"Какой у вас опыт работы с {name}?" if _latin(name) else f"Расскажите о своём опыте: {name}.",
-        f"What is your experience with {name}?",
-    )
+    inflected = "" if _latin(name) else "_inflected"
+    question = INTERVIEW.say(language, f"skill_question{inflected}", name=name)
     if evidence.credit == FULL:
-        quoted = quote(snippet(profile.text, profile.best_skill_mention([evidence])))
+        quoted = quote(snippet(profile.facts.text, profile.facts.best_skill_mention([evidence])))
         return _Exchange(
             question,
-            pick(
-                language,
-                f"Да, у меня есть опыт с {name}: {quoted}."
-                if _latin(name)
-                else f"Да, такой опыт есть: {quoted}.",
-                f"Yes, I have worked with {name}: {quoted}.",
-            ),
+            INTERVIEW.say(language, f"skill_yes{inflected}", name=name, quoted=quoted),
             covered=True,
             evidence=evidence,
         )
     if evidence.listed_only:
         return _Exchange(
-            question,
-            pick(
-                language,
-                f"{name} есть в моём списке навыков, но конкретного проекта с ним назвать не могу.",
-                f"{name} is in my skills list, but I cannot name a specific project with it.",
-            ),
-            covered=False,
-            evidence=evidence,
+            question, INTERVIEW.say(language, "skill_listed", name=name), covered=False, evidence=evidence
         )
     if evidence.related is not None and evidence.mention is not None:
-        quoted = quote(snippet(profile.text, evidence.mention))
+        quoted = quote(snippet(profile.facts.text, evidence.mention))
         related = evidence.related.label(language)
         return _Exchange(
             question,
-            pick(
-                language,
-                (f"Опыта с {name} у меня нет" if _latin(name) else f"Опыта ({name}) у меня нет")
-                + f", но есть смежный опыт ({related}): {quoted}.",
-                f"I have not worked with {name}, but I have experience with {related}: {quoted}.",
-            ),
+            INTERVIEW.say(language, f"skill_related{inflected}", name=name, related=related, quoted=quoted),
             covered=False,
             evidence=evidence,
         )
     return _Exchange(
         question,
-        pick(
-            language,
-            f"Опыта с {name} у меня нет." if _latin(name) else f"Опыта ({name}) у меня нет.",
-            f"I have not worked with {name}.",
-        ),
+        INTERVIEW.say(language, f"skill_none{inflected}", name=name),
         covered=False,
         evidence=evidence,
     )
 
 
 def _domain_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
-    domain = profile.vacancy.domains[0]
-    name = pick(language, domain.name_ru, domain.name_en)
-    question = pick(language, f"Есть ли у вас опыт в области «{name}»?", f"Do you have experience in {name}?")
-    mentions = profile.domain_mentions.get(domain.key)
+    domain = profile.facts.vacancy.domains[0]
+    name = domain.label(language)
+    question = INTERVIEW.say(language, "domain_question", name=name)
+    mentions = profile.facts.domain_mentions.get(domain.key)
     if not mentions:
-        return _Exchange(
-            question,
-            pick(language, f"Нет, опыта в области «{name}» у меня нет.", f"No, I have not worked in {name}."),
-            covered=False,
-        )
-    quoted = quote(snippet(profile.text, mentions[0]))
-    return _Exchange(question, pick(language, f"Да: {quoted}.", f"Yes: {quoted}."), covered=True)
+        return _Exchange(question, INTERVIEW.say(language, "domain_none", name=name), covered=False)
+    quoted = quote(snippet(profile.facts.text, mentions[0]))
+    return _Exchange(question, INTERVIEW.say(language, "domain_yes", quoted=quoted), covered=True)
 
 
 def _closest_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
     """Which part of the resume is closest to the vacancy: the sentence sharing most of its words."""
-    question = pick(
-        language,
-        "Какой ваш опыт ближе всего к задачам этой вакансии?",
-        "Which of your experience is closest to what this role needs?",
-    )
-    sentence = profile.closest_sentence()
+    question = INTERVIEW.say(language, "closest_question")
+    sentence = profile.facts.closest_sentence()
     if sentence is None:
-        return _Exchange(
-            question,
-            pick(
-                language,
-                "Опыта, близкого к этой вакансии, у меня, честно говоря, нет.",
-                "To be honest, I have no experience close to this role.",
-            ),
-            covered=False,
-        )
-    return _Exchange(
-        question,
-        pick(language, f"Пожалуй, вот это: {quote(sentence)}.", f"Probably this: {quote(sentence)}."),
-        True,
-    )
+        return _Exchange(question, INTERVIEW.say(language, "closest_none"), covered=False)
+    return _Exchange(question, INTERVIEW.say(language, "closest_yes", quoted=quote(sentence)), True)
 
 
 def _stack_exchange(profile: ResumeProfile, language: Language) -> _Exchange:
     """When the vacancy names few skills: which technologies (or, outside IT, skills) the candidate has."""
-    technical = bool(profile.vacancy.requirements) or profile.vacancy.effective_role is not None
-    question = pick(
-        language,
-        "Какие технологии вы использовали в последних проектах?",
-        "Which technologies have you used in your recent projects?",
-    )
-    names = [SKILL_BY_KEY[k].label(language) for k in profile.reading.skills if profile.skill_mentions(k)[0]]
-    skills_line = profile.skills_line()
+    technical = bool(profile.facts.vacancy.requirements) or profile.facts.vacancy.effective_role is not None
+    question = INTERVIEW.say(language, "stack_question")
+    names = [
+        SKILL_BY_KEY[k].label(language)
+        for k in profile.facts.reading.skills
+        if profile.facts.skill_mentions(k)[0]
+    ]
+    skills_line = profile.facts.skills_line()
     if not technical:
-        question = pick(
-            language,
-            "Какие профессиональные навыки вы считаете своими главными?",
-            "Which professional skills would you call your strongest?",
-        )
+        question = INTERVIEW.say(language, "skills_question")
         if skills_line:
-            return _Exchange(question, pick(language, f"{skills_line}.", f"{skills_line}."), covered=True)
+            return _Exchange(question, f"{skills_line}.", covered=True)
     if not names:
-        return _Exchange(
-            question,
-            pick(
-                language,
-                "В моём резюме нет конкретных технологий, о которых я мог бы рассказать.",
-                "My resume names no specific technologies I could talk about.",
-            ),
-            covered=False,
-        )
+        return _Exchange(question, INTERVIEW.say(language, "stack_none"), covered=False)
     return _Exchange(
-        question,
-        pick(
-            language,
-            f"В основном {join_names(names, language)}.",
-            f"Mostly {join_names(names, language)}.",
-        ),
-        covered=True,
+        question, INTERVIEW.say(language, "stack_yes", names=join_names(names, language)), covered=True
     )
 
 
 def _soft_exchange(profile: ResumeProfile, key: str, language: Language, used: str) -> _Exchange:
-    if key == "problem_solving":
-        question = pick(
-            language,
-            "Расскажите о сложной задаче, которую вам удалось решить.",
-            "Tell me about a difficult problem you solved.",
-        )
-    else:
-        question = pick(
-            language,
-            "И последний вопрос: как вы обычно работаете в команде?",
-            "One last question: how do you usually work in a team?",
-        )
-    mentions = profile.soft_mentions(key)
-    if not mentions:
-        return _Exchange(
-            question,
-            pick(
-                language,
-                "Конкретного примера у меня, к сожалению, нет.",
-                "I am afraid I cannot give a specific example.",
-            ),
-            covered=False,
-        )
-    # Prefer an example not quoted in an earlier answer.
-    snippets = [snippet(profile.contextual_text, m) for m in mentions]
-    quoted = quote(next((s for s in snippets if _middle(s) not in used), snippets[0]))
-    return _Exchange(
-        question,
-        pick(language, f"Например: {quoted}.", f"For example: {quoted}."),
-        covered=True,
+    question = INTERVIEW.say(
+        language, "problem_question" if key == "problem_solving" else "teamwork_question"
     )
+    mentions = profile.facts.soft_mentions(key)
+    if not mentions:
+        return _Exchange(question, INTERVIEW.say(language, "example_none"), covered=False)
+    # Prefer an example not quoted in an earlier answer.
+    snippets = [snippet(profile.facts.contextual_text, m) for m in mentions]
+    quoted = quote(next((s for s in snippets if _middle(s) not in used), snippets[0]))
+    return _Exchange(question, INTERVIEW.say(language, "example_yes", quoted=quoted), covered=True)
 
 
 def _judge(
@@ -371,17 +250,22 @@ def _judge(
         if kind == "technical_skills":
             scores[criterion] = _technical(profile, skill_answers, language)
         elif kind == "communication":
-            score = round(3 + 5 * covered_share) + (1 if profile.soft_mentions("communication") else 0)
+            score = round(POLICY.communication_base + POLICY.communication_range * covered_share) + (
+                POLICY.communication_bonus if profile.facts.soft_mentions("communication") else 0
+            )
             answered = sum(1 for x in exchanges if x.covered)
             example = _first_quotation(x.answer for x in exchanges if x.covered)
             scores[criterion] = CriterionJudgement(
                 score=min(10, score),
-                reason=pick(
+                reason=INTERVIEW.say(
                     language,
-                    f"Конкретные ответы на {answered} из {len(exchanges)} вопросов",
-                    f"Concrete answers to {answered} of {len(exchanges)} questions",
-                )
-                + (pick(language, f", например: {example}", f", e.g. {example}") if example else ""),
+                    "communication_reason",
+                    answered=answered,
+                    asked=len(exchanges),
+                    example=INTERVIEW.say(language, "communication_example", example=example)
+                    if example
+                    else "",
+                ),
             )
         else:
             judged = profile.judge(criterion, language)
@@ -392,48 +276,26 @@ def _judge(
     gaps = [e.skill.label(language) for e in skill_answers if e.credit != FULL]
     covered += [x.topic for x in exchanges if x.topic and x.covered]
     gaps += [x.topic for x in exchanges if x.topic and not x.covered]
-    pros = [pick(language, f"Есть опыт: {name}", f"Experience with {name}") for name in covered]
-    if profile.soft_mentions("problem_solving"):
-        pros.append(pick(language, "Есть пример решённой задачи", "Gave an example of a solved problem"))
-    if profile.soft_mentions("teamwork"):
-        pros.append(pick(language, "Есть опыт работы в команде", "Has worked in a team"))
-    cons = [pick(language, f"Нет опыта: {name}", f"No experience with {name}") for name in gaps]
-    if not profile.years_stated:
-        cons.append(pick(language, "Стаж работы не назван", "Did not state how long they have worked"))
-    if "prompt_injection" in profile.screened.flags:
-        cons.append(
-            pick(
-                language,
-                "Резюме содержит инструкции для ИИ-оценщика (проигнорированы)",
-                "The resume contains instructions for an AI screener (ignored)",
-            )
-        )
+    pros = [INTERVIEW.say(language, "pro_experience", name=name) for name in covered]
+    if profile.facts.soft_mentions("problem_solving"):
+        pros.append(INTERVIEW.say(language, "pro_problem"))
+    if profile.facts.soft_mentions("teamwork"):
+        pros.append(INTERVIEW.say(language, "pro_teamwork"))
+    cons = [INTERVIEW.say(language, "con_experience", name=name) for name in gaps]
+    if not profile.facts.years_stated:
+        cons.append(INTERVIEW.say(language, "con_no_years"))
+    if "prompt_injection" in profile.facts.screened.flags:
+        cons.append(RANKING.say(language, "con_injection"))
     summary_parts = [
-        pick(
-            language,
-            f"Кандидат подтвердил опыт: {join_names(covered, language)}."
-            if covered
-            else "Кандидат не подтвердил опыт ни с одним из ключевых требований.",
-            f"The candidate confirmed experience with {join_names(covered, language)}."
-            if covered
-            else "The candidate confirmed none of the key requirements.",
-        )
+        INTERVIEW.say(language, "summary_confirmed", names=join_names(covered, language))
+        if covered
+        else INTERVIEW.say(language, "summary_none_confirmed")
     ]
     if gaps:
+        summary_parts.append(INTERVIEW.say(language, "summary_gaps", names=join_names(gaps, language)))
+    if profile.facts.years_stated:
         summary_parts.append(
-            pick(
-                language,
-                f"Признаны пробелы: {join_names(gaps, language)}.",
-                f"Admitted gaps: {join_names(gaps, language)}.",
-            )
-        )
-    if profile.years_stated:
-        summary_parts.append(
-            pick(
-                language,
-                f"Опыт {about_years_phrase(profile.years, language)}.",
-                f"{capitalised(about_years_phrase(profile.years, language))} of experience.",
-            )
+            INTERVIEW.say(language, "summary_years", years=about_years_phrase(profile.facts.years, language))
         )
     return InterviewJudgement(
         scores=scores,
@@ -463,21 +325,26 @@ def _technical(
         judged = profile.judge("technical_skills", language)
         return judged
     asked = sum(e.credit for e in answers) / len(answers)
-    score = round(10 * (0.7 * asked + 0.3 * profile.coverage))
+    score = round(
+        10
+        * (POLICY.interview_asked_weight * asked + POLICY.interview_coverage_weight * profile.scores.coverage)
+    )
     shown = [e for e in answers if e.credit == FULL]
     confirmed = [e.skill.label(language) for e in shown]
     missing = [e.skill.label(language) for e in answers if e.credit == ABSENT]
     # The resume's sentence behind the confirmed skills: the evidence a reviewer checks first.
-    where = f": {quote(snippet(profile.text, profile.best_skill_mention(shown)))}" if shown else ""
-    reason = pick(
+    where = (
+        f": {quote(snippet(profile.facts.text, profile.facts.best_skill_mention(shown)))}" if shown else ""
+    )
+    reason = INTERVIEW.say(
         language,
-        f"Подтверждено {len(confirmed)} из {len(answers)} обсуждённых навыков"
-        + (f" ({join_names(confirmed, language)})" if confirmed else "")
-        + (f"; нет опыта: {join_names(missing, language)}" if missing else "")
-        + where,
-        f"Confirmed {len(confirmed)} of {len(answers)} skills discussed"
-        + (f" ({join_names(confirmed, language)})" if confirmed else "")
-        + (f"; has not worked with {join_names(missing, language)}" if missing else "")
-        + where,
+        "technical_reason",
+        confirmed=len(confirmed),
+        asked=len(answers),
+        names=f" ({join_names(confirmed, language)})" if confirmed else "",
+        missing=INTERVIEW.say(language, "technical_missing", names=join_names(missing, language))
+        if missing
+        else "",
+        where=where,
     )
     return CriterionJudgement(score=max(0, min(10, score)), reason=reason)

@@ -4,6 +4,7 @@ preposition glued to an English word form)."""
 
 from __future__ import annotations
 
+from ai_interviewer.engines.heuristic.phrases import Catalogue
 from ai_interviewer.engines.heuristic.vocabulary import Seniority
 from ai_interviewer.language import Language
 
@@ -22,6 +23,9 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "stuffing_sentence": "Повторяющиеся ключевые слова учтены однократно.",
         "pro_shown": "Есть опыт: {name}",
         "pro_years": "Опыт {years} ({wanted} {required})",
+        # The years a reason names: stated by the vacancy, or inferred from its seniority or assumed.
+        "wanted_stated": "требуется",
+        "wanted_assumed": "ожидается",
         "pro_domain": "Опыт в области: {name}",
         "pro_soft": "Подтверждённый навык: {name}",
         "con_missing": "Нет подтверждения: {name}",
@@ -41,6 +45,21 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "tech_partial": "частично: {names}",
         "tech_missing": "нет: {names}",
         "tech_no_requirements": "В вакансии не найдено требований; совпадение по словам вакансии {share}%",
+        "exp_not_stated": "Стаж в резюме не указан{level}; {wanted} {required}",
+        "exp_years": "{years!c} опыта; {wanted} {required}{relevant}{where}",
+        "exp_little_relevant": ", мало релевантного",
+        "soft_none": "В резюме нет примеров, подтверждающих навык «{name}»",
+        "soft_found": "{name!c}: {quote}{more}",
+        "soft_more": " и ещё {count} подтвержд.",
+        "domain_unnamed": "Предметная область в вакансии не указана; совпадение навыков {share}%",
+        "domain_missing": "Нет опыта в области: {names}",
+        "domain_found": "Есть опыт в области ({names}): {where}",
+        "criterion_quote": "«{label}»: {quote}",
+        "criterion_listed": "«{label}»: указано только списком без контекста",
+        "criterion_absent": "«{label}»: в резюме не упоминается",
+        "criterion_indirect": (
+            "Прямых подтверждений «{label}» в резюме нет; оценка по общему совпадению навыков ({share}%)"
+        ),
     },
     Language.EN: {
         "verdict_strong": "A strong match for the vacancy.",
@@ -55,7 +74,9 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "injection_sentence": "Instructions aimed at an AI screener in the resume were ignored.",
         "stuffing_sentence": "Repeated keywords were counted once.",
         "pro_shown": "Experience: {name}",
-        "pro_years": "{years} of experience ({required} {wanted})",
+        "pro_years": "{years!c} of experience ({required} {wanted})",
+        "wanted_stated": "required",
+        "wanted_assumed": "expected",
         "pro_domain": "{name} domain experience",
         "pro_soft": "Shows {name}",
         "con_missing": "Not shown in the resume: {name}",
@@ -76,6 +97,21 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "tech_missing": "missing: {names}",
         "tech_no_requirements": (
             "No requirements found in the vacancy; {share}% of its words are in the resume"
+        ),
+        "exp_not_stated": "The resume states no length of experience{level}; {required} {wanted}",
+        "exp_years": "{years!c} of experience, {required} {wanted}{relevant}{where}",
+        "exp_little_relevant": ", little of it relevant",
+        "soft_none": "The resume gives no example of {name}",
+        "soft_found": "{name!c}: {quote}{more}",
+        "soft_more": " and {count} more signs",
+        "domain_unnamed": "The vacancy names no domain; {share}% skill match",
+        "domain_missing": "No experience in {names}",
+        "domain_found": "Has {names} experience: {where}",
+        "criterion_quote": "'{label}': {quote}",
+        "criterion_listed": "'{label}': listed without context only",
+        "criterion_absent": "'{label}': not mentioned in the resume",
+        "criterion_indirect": (
+            "No direct evidence of '{label}' in the resume; judged by the overall skill match ({share}%)"
         ),
     },
 }
@@ -100,6 +136,4 @@ CANDIDATE_BY_LEVEL: dict[Language, dict[Seniority | None, str]] = {
     },
 }
 
-
-def say(language: Language, key: str, **slots: object) -> str:
-    return MESSAGES[language][key].format(**slots)
+RANKING = Catalogue(MESSAGES)

@@ -334,7 +334,10 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 class SentenceIndex:
     """`sentence_bounds` for many mentions of one text: its line and sentence ends are found once, and each
     look-up is a bisection (`sentence_bounds` reads the line up to the mention, which for a long line
-    read for every word made the text's time grow with its length squared)."""
+    read for every word made the text's time grow with its length squared).
+
+    The rule of evidence quotes (the smallest piece a reader checks: a list item, a clause after ";");
+    durations and vacancy cues read their sentences by their own stops (`stop_index.StopSpans`)."""
 
     def __init__(self, text: str) -> None:
         self._text = text

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ai_interviewer.engines.heuristic.phrases import pick
 from ai_interviewer.engines.heuristic.profession import profession, read_draft
 from ai_interviewer.engines.heuristic.vacancy import VacancyProfile
+from ai_interviewer.engines.heuristic.vacancy_messages import VACANCY
 from ai_interviewer.engines.heuristic.writing import skill_spellings
 from ai_interviewer.language import Language
 
@@ -20,15 +20,15 @@ def extract_tags(profile: VacancyProfile, language: Language) -> list[str]:
         if name:
             return _profession_tags(profile, name, language)
     tags: list[str] = [r.skill.label(language) for r in profile.required]
-    tags += [pick(language, d.name_ru, d.name_en) for d in profile.domains]
+    tags += [d.label(language) for d in profile.domains]
     if profile.role is not None or profile.role_skill is not None:
         tags.append(profile.title(language))
     if profile.seniority is not None:
         tags.append(profile.seniority.value.capitalize())
-    tags += [pick(language, s.name_ru, s.name_en) for s in profile.soft_skills]
+    tags += [s.label(language) for s in profile.soft_skills]
     tags += [r.skill.label(language) for r in profile.nice]
     if any(r.skill.api for r in profile.requirements):
-        tags.append(pick(language, "разработка API", "API development"))
+        tags.append(VACANCY.say(language, "tag_api"))
     unique: dict[str, str] = {}
     for tag in tags:
         unique.setdefault(tag.casefold(), tag)
@@ -63,8 +63,8 @@ def _profession_tags(profile: VacancyProfile, name: str, language: Language) -> 
                 # A phrase reads in lower case inside a list; a single capitalised word is a name.
                 lower = " " in piece and not piece.split(" ", 1)[0].isupper() and not piece[1:2].isupper()
                 tags.append(piece[0].lower() + piece[1:] if lower else piece)
-    tags += [pick(language, d.name_ru, d.name_en) for d in profile.domains]
-    tags += [pick(language, s.name_ru, s.name_en) for s in profile.soft_skills]
+    tags += [d.label(language) for d in profile.domains]
+    tags += [s.label(language) for s in profile.soft_skills]
     tags += [r.skill.label(language) for r in profile.nice]
     unique: dict[str, str] = {}
     for tag in tags:

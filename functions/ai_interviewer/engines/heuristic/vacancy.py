@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from ai_interviewer.engines.heuristic.experience import required_years
+from ai_interviewer.engines.heuristic.policy import POLICY
 from ai_interviewer.engines.heuristic.reading import Reading, highest_seniority, read, soft_evidence, tokenize
 from ai_interviewer.engines.heuristic.requirements import (
     Item,
@@ -20,7 +21,8 @@ from ai_interviewer.engines.heuristic.requirements import (
     text_terms,
     with_weight,
 )
-from ai_interviewer.engines.heuristic.stop_index import StopIndex
+from ai_interviewer.engines.heuristic.stop_index import StopSpans
+from ai_interviewer.engines.heuristic.vacancy_messages import VACANCY
 from ai_interviewer.engines.heuristic.vocabulary import (
     DOMAINS,
     EXPECTED_YEARS,
@@ -128,6 +130,9 @@ class Condition:
     key: str
     text_ru: str
     text_en: str
+
+    def label(self, language: Language) -> str:
+        return self.text_ru if language is Language.RU else self.text_en
 
 
 _CONDITIONS: tuple[tuple[re.Pattern[str], Condition], ...] = tuple(
@@ -260,10 +265,10 @@ class VacancyProfile:
         if skill is None and (role is None or role.key in ("developer", "backend", "fullstack")):
             skill = next((r.skill for r in self.required if r.skill.category is Category.LANGUAGE), None)
         if skill is not None and (role is None or role.key in ("developer", "backend")):
-            return f"{skill.name}-разработчик" if language is Language.RU else f"{skill.name} Developer"
+            return VACANCY.say(language, "title_developer", skill=skill.name)
         if role is None:
-            return "Специалист" if language is Language.RU else "Specialist"
-        return role.name_ru if language is Language.RU else role.name_en
+            return VACANCY.say(language, "title_specialist")
+        return role.label(language)
 
 
 def _section_of(line: str) -> Section | None:
@@ -305,54 +310,22 @@ class _Sections:
         return self._sections[index - 1] if index else Section.NONE
 
 
+# A vacancy skill's sentence ends at a line, ". ", "! " or "? "; "; " and "," end only its clause, since a
+# cue before a list governs every item of it ("Желательно: Kafka; Redis").
 _SENTENCE_STOPS = ("\n", ". ", "! ", "? ")
 _CLAUSE_STOPS = (*_SENTENCE_STOPS, ",", ";", "(", ")")
 
 
-class _Sentences:
-    """Sentences and clauses of one text around its mentions.
-
-    Every stop is located once (a `StopIndex`), and each cue is searched once per sentence or clause
-    (mentions in one sentence share it): the work grows with the text, not with mentions times text.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._stops = StopIndex(text, _CLAUSE_STOPS)
-        self._sentence_text: dict[tuple[int, int], str] = {}
-        self._first_cue_end: dict[tuple[re.Pattern[str], int, int], int | None] = {}
-
-    def span_at(self, position: int, stops: tuple[str, ...]) -> tuple[int, int]:
-        # A stop that never occurs before `position` leaves the sentence open to the text's start.
-        lefts = ((self._stops.rfind(stop, position), len(stop)) for stop in stops)
-        left = max((found + length if found >= 0 else 0) for found, length in lefts)
-        rights = [i for i in (self._stops.find(stop, position) for stop in stops) if i >= 0]
-        return left, min(rights) if rights else self._stops.length
-
-    def sentence(self, span: tuple[int, int]) -> str:
-        found = self._sentence_text.get(span)
-        if found is None:
-            found = self._sentence_text[span] = self.text[span[0] : span[1]]
-        return found
-
-    def first_cue_end(self, cue: re.Pattern[str], left: int, right: int) -> int | None:
-        """Where the first match of `cue` in text[left:right] ends (None: no match)."""
-        key = (cue, left, right)
-        if key not in self._first_cue_end:
-            match = cue.search(self.text, left, right)
-            self._first_cue_end[key] = match.end() if match else None
-        return self._first_cue_end[key]
-
-    def cue_applies(
-        self, cue: re.Pattern[str], position: int, sentence: tuple[int, int], clause: tuple[int, int]
-    ) -> bool:
-        """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to
-        have"), or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
-        if self.first_cue_end(cue, *clause) is not None:
-            return True
-        # Matches in a sentence do not overlap, so the first one ends before any other does.
-        end = self.first_cue_end(cue, *sentence)
-        return end is not None and end <= position
+def _cue_applies(
+    around: StopSpans, cue: re.Pattern[str], position: int, sentence: tuple[int, int], clause: tuple[int, int]
+) -> bool:
+    """A cue ("будет плюсом", "обязательно") applies to a mention in its clause ("GraphQL nice to
+    have"), or anywhere after the cue in the same sentence ("Желательно: Kafka, Redis")."""
+    if around.match_end(cue, clause) is not None:
+        return True
+    # Matches in a sentence do not overlap, so the first one ends before any other does.
+    end = around.match_end(cue, sentence)
+    return end is not None and end <= position
 
 
 def _requirements(
@@ -361,29 +334,29 @@ def _requirements(
     weights: dict[str, float] = {}
     positions: dict[str, int] = {}
     sentences: dict[str, set[str]] = {}
-    around = _Sentences(text)
+    around = StopSpans(text, _CLAUSE_STOPS)
     for key, mentions in reading.skills.items():
         best = 0.0
         for mention in mentions:
             section = sections.at(mention.start)
             if section is Section.CONDITIONS:
                 continue
-            sentence_span = around.span_at(mention.start, _SENTENCE_STOPS)
-            clause_span = around.span_at(mention.start, _CLAUSE_STOPS)
+            sentence_span = around.span(mention.start, mention.start, _SENTENCE_STOPS)
+            clause_span = around.span(mention.start, mention.start, _CLAUSE_STOPS)
             weight = _WEIGHT_BY_SECTION[section]
-            if around.cue_applies(_NICE_CUE, mention.start, sentence_span, clause_span):
+            if _cue_applies(around, _NICE_CUE, mention.start, sentence_span, clause_span):
                 weight = min(weight, _WEIGHT_BY_SECTION[Section.NICE])
-            elif around.cue_applies(_EMPHASIS_CUE, mention.start, sentence_span, clause_span):
-                weight += 0.2
+            elif _cue_applies(around, _EMPHASIS_CUE, mention.start, sentence_span, clause_span):
+                weight += POLICY.emphasis_bonus
             best = max(best, weight)
-            sentences.setdefault(key, set()).add(around.sentence(sentence_span))
+            sentences.setdefault(key, set()).add(around.text_of(sentence_span))
             positions.setdefault(key, mention.start)
         if best <= 0:
             continue
         if role_skill is not None and key == role_skill.key:
-            best += 0.3
+            best += POLICY.role_skill_bonus
         # Asked for in several places: it matters more (capped, so repetition cannot dominate).
-        best += min(0.2, 0.1 * (len(sentences.get(key, ())) - 1))
+        best += min(POLICY.repeat_bonus_max, POLICY.repeat_bonus * (len(sentences.get(key, ())) - 1))
         weights[key] = round(best, 2)
     ordered = sorted(weights, key=lambda k: (-weights[k], positions[k]))
     return tuple(Requirement(SKILL_BY_KEY[k], weights[k], positions[k]) for k in ordered)

@@ -282,6 +282,9 @@ class Domain:
     name_en: str
     stems: tuple[str, ...]  # matched as word prefixes
 
+    def label(self, language: Language) -> str:
+        return self.name_ru if language is Language.RU else self.name_en
+
 
 DOMAINS: tuple[Domain, ...] = (
     Domain(
@@ -430,6 +433,12 @@ class Role:
     stems: tuple[str, ...]
     tasks_ru: tuple[str, ...]
     tasks_en: tuple[str, ...]
+
+    def label(self, language: Language) -> str:
+        return self.name_ru if language is Language.RU else self.name_en
+
+    def tasks(self, language: Language) -> tuple[str, ...]:
+        return self.tasks_ru if language is Language.RU else self.tasks_en
 
 
 ROLES: tuple[Role, ...] = (
@@ -640,6 +649,9 @@ class SoftSkill:
     name_ru: str
     name_en: str
     cues: tuple[str, ...]
+
+    def label(self, language: Language) -> str:
+        return self.name_ru if language is Language.RU else self.name_en
 
 
 SOFT_SKILLS: tuple[SoftSkill, ...] = (

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
-from ai_interviewer.engines.heuristic.assessment import criterion_kind
-from ai_interviewer.engines.heuristic.phrases import capitalised, join_names, pick, required_years_phrase
+from ai_interviewer.engines.heuristic.criteria import criterion_kind
+from ai_interviewer.engines.heuristic.phrases import capitalised, join_names, required_years_phrase
 from ai_interviewer.engines.heuristic.profession import Draft, read_draft
 from ai_interviewer.engines.heuristic.requirements import text_terms
 from ai_interviewer.engines.heuristic.vacancy import VacancyProfile
+from ai_interviewer.engines.heuristic.vacancy_messages import VACANCY
 from ai_interviewer.engines.heuristic.vocabulary import (
     SKILL_BY_KEY,
     SOFT_BY_KEY,
@@ -18,60 +19,8 @@ from ai_interviewer.engines.heuristic.vocabulary import (
     Skill,
 )
 from ai_interviewer.language import Language
-from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights
+from ai_interviewer.scoring import DEFAULT_WEIGHTS
 
-# What a skill of each category asks of the candidate / gives to do, by language.
-_REQUIREMENT_BY_CATEGORY: dict[Category, tuple[str, str]] = {
-    Category.LANGUAGE: ("Уверенное знание {name}", "Strong knowledge of {name}"),
-    Category.BACKEND: ("Опыт разработки на {name}", "Hands-on experience with {name}"),
-    Category.FRONTEND: ("Опыт разработки интерфейсов на {name}", "Experience building UIs with {name}"),
-    Category.MOBILE: ("Опыт мобильной разработки ({name})", "Mobile development experience ({name})"),
-    Category.DATABASE: (
-        "Опыт работы с {name}: схемы, индексы, запросы",
-        "Experience with {name}: schemas, indexes, queries",
-    ),
-    Category.MESSAGING: ("Опыт работы с {name}", "Experience with {name}"),
-    Category.DEVOPS: ("Практический опыт с {name}", "Practical experience with {name}"),
-    Category.CLOUD: ("Опыт работы с облаком {name}", "Experience with {name}"),
-    Category.DATA: ("Опыт работы с {name}", "Experience with {name}"),
-    Category.ML: ("Опыт в области: {name}", "Experience in {name}"),
-    Category.TESTING: ("Умение писать тесты ({name})", "Writing tests ({name})"),
-    Category.PRACTICE: ("Понимание: {name}", "Understanding of {name}"),
-    Category.TOOL: ("Опыт работы с {name}", "Experience with {name}"),
-}
-_TASK_BY_CATEGORY: dict[Category, tuple[str, str]] = {
-    Category.BACKEND: ("Разработка API и сервисов на {names}", "Build APIs and services with {names}"),
-    Category.DATABASE: (
-        "Проектирование схем данных и оптимизация запросов ({names})",
-        "Design data schemas and tune queries ({names})",
-    ),
-    Category.MESSAGING: (
-        "Асинхронная обработка задач и сообщений ({names})",
-        "Asynchronous processing of tasks and messages ({names})",
-    ),
-    Category.DEVOPS: (
-        "Контейнеризация, развёртывание и сопровождение сервисов ({names})",
-        "Containerise, deploy and run services ({names})",
-    ),
-    Category.CLOUD: (
-        "Работа с облачной инфраструктурой ({names})",
-        "Work with cloud infrastructure ({names})",
-    ),
-    Category.FRONTEND: (
-        "Разработка пользовательских интерфейсов на {names}",
-        "Build user interfaces with {names}",
-    ),
-    Category.MOBILE: ("Разработка мобильного приложения ({names})", "Build the mobile app ({names})"),
-    Category.DATA: (
-        "Построение конвейеров и анализ данных ({names})",
-        "Build data pipelines and analyses ({names})",
-    ),
-    Category.ML: ("Разработка и внедрение моделей ({names})", "Build and ship models ({names})"),
-    Category.TESTING: (
-        "Покрытие кода автотестами ({names})",
-        "Cover the code with automated tests ({names})",
-    ),
-}
 # Skills teams of a role usually also value: the "nice to have" suggestions.
 _SUGGESTIONS: dict[str, tuple[str, ...]] = {
     "backend": ("docker", "cicd", "redis", "pytest", "kafka"),
@@ -85,34 +34,8 @@ _SUGGESTIONS: dict[str, tuple[str, ...]] = {
     "qa": ("python", "cicd", "sql"),
     "analyst": ("sql", "powerbi", "python"),
 }
-_CRITERION_REQUIREMENT: dict[str, tuple[str, str]] = {
-    "problem_solving": (
-        "Умение самостоятельно разбираться в сложных задачах и доводить решения до результата",
-        "Ability to untangle hard problems on your own and see solutions through",
-    ),
-    "communication": (
-        "Умение ясно излагать мысли и договариваться с коллегами и заказчиками",
-        "Clear communication with colleagues and stakeholders",
-    ),
-    "teamwork": (
-        "Опыт работы в команде: код-ревью, совместное планирование, взаимопомощь",
-        "Teamwork: code review, planning together, helping each other",
-    ),
-    "leadership": ("Опыт руководства или наставничества", "Experience leading or mentoring"),
-    "english": (
-        "Английский язык на уровне чтения технической документации",
-        "English good enough for technical documentation",
-    ),
-    "education": ("Профильное высшее образование", "A relevant degree"),
-    "testing": ("Привычка покрывать код тестами", "A habit of covering code with tests"),
-    "architecture": ("Опыт проектирования архитектуры сервисов", "Experience designing service architecture"),
-    "motivation": ("Интерес к продукту и желание развиваться", "Interest in the product and in growing"),
-    "learning": ("Готовность быстро осваивать новое", "Eagerness to learn quickly"),
-}
-_DEFAULT_CONDITIONS: tuple[tuple[str, str], ...] = (
-    ("Интересные задачи и сильная команда", "Interesting problems and a strong team"),
-    ("Профессиональное развитие: обучение, конференции", "Professional growth: training and conferences"),
-)
+# Conditions any vacancy may offer, added until it names four.
+_DEFAULT_CONDITIONS = ("condition_team", "condition_growth")
 _SENIORITY_LABEL = {
     Seniority.INTERN: "Intern",
     Seniority.JUNIOR: "Junior",
@@ -123,7 +46,8 @@ _SENIORITY_LABEL = {
 
 
 def write_vacancy(profile: VacancyProfile, weights: dict[str, float], language: Language) -> str:
-    weights = effective_weights(weights) or effective_weights(None)
+    """`weights` are the request's effective ones: `scoring.effective_weights` applies the defaults once,
+    in the task, for every engine."""
     draft = read_draft(profile.text, skill_spellings(profile))
     if draft.profession and not profile.titled_by_role:
         return _write_for_profession(profile, draft, weights, language)
@@ -136,53 +60,40 @@ def write_vacancy(profile: VacancyProfile, weights: dict[str, float], language: 
     nice = [r.skill for r in profile.nice]
     lines = [f"# {title}{level}", ""]
     lines += [
-        pick(language, "## О проекте", "## About the project"),
+        VACANCY.say(language, "heading_about_project"),
         "",
         _about(profile, title, skills, language),
         "",
     ]
-    lines += [pick(language, "## Задачи", "## Responsibilities"), ""]
+    lines += [VACANCY.say(language, "heading_tasks"), ""]
     lines += [f"- {task}" for task in _tasks(profile, skills, language)]
-    lines += ["", pick(language, "## Требования", "## Requirements"), ""]
+    lines += ["", VACANCY.say(language, "heading_requirements"), ""]
     lines += [f"- {item}" for item in _requirements(profile, skills, weights, language)]
     extras = _nice_to_have(profile, skills, nice, language)
     if extras:
-        lines += ["", pick(language, "## Будет плюсом", "## Nice to have"), ""]
+        lines += ["", VACANCY.say(language, "heading_nice"), ""]
         lines += [f"- {item}" for item in extras]
-    lines += ["", pick(language, "## Условия", "## What we offer"), ""]
+    lines += ["", VACANCY.say(language, "heading_conditions"), ""]
     lines += [f"- {item}" for item in _conditions(profile, language)]
     return "\n".join(lines) + "\n"
 
 
 def _about(profile: VacancyProfile, title: str, skills: list[Skill], language: Language) -> str:
     domain = profile.domains[0] if profile.domains else None
-    where_ru = f" в {domain.name_ru}-проект" if domain else " в команду"
-    where_en = f" for a {domain.name_en} product" if domain else " to join the team"
+    where = (
+        VACANCY.say(language, "where_domain", domain=domain.label(language))
+        if domain
+        else VACANCY.say(language, "where_team")
+    )
     stack = join_names([s.label(language) for s in skills], language, limit=8)
     if not _is_technical(profile):
         # Nothing the vocabulary knows: the draft's own words say more than a template would.
         draft = " ".join(profile.text.split())
-        return pick(
-            language,
-            f"Мы ищем специалиста{where_ru}. Из описания: «{draft}»",
-            f"We are looking for a new colleague{where_en}. In short: «{draft}»",
-        )
-    sentences = [
-        pick(
-            language,
-            f"Мы ищем специалиста на позицию «{title}»{where_ru}.",
-            f"We are looking for a {title}{where_en}.",
-        )
-    ]
+        return VACANCY.say(language, "about_draft", where=where, draft=draft)
+    sentences = [VACANCY.say(language, "about_title", title=title, where=where)]
     if stack:
-        sentences.append(pick(language, f"Основной стек: {stack}.", f"Main stack: {stack}."))
-    sentences.append(
-        pick(
-            language,
-            "Вы будете отвечать за свою часть продукта от проектирования до работы в продакшене.",
-            "You will own your part of the product from design to production.",
-        )
-    )
+        sentences.append(VACANCY.say(language, "about_stack", stack=stack))
+    sentences.append(VACANCY.say(language, "about_ownership"))
     return " ".join(sentences)
 
 
@@ -201,25 +112,15 @@ def _tasks(profile: VacancyProfile, skills: list[Skill], language: Language) -> 
     for skill in skills:
         by_category.setdefault(skill.category, []).append(skill.label(language))
     for category, names in by_category.items():
-        template = _TASK_BY_CATEGORY.get(category)
-        if template and len(tasks) < 3:
-            tasks.append(pick(language, *template).format(names=join_names(names, language)))
+        template = f"task_{category.value}"
+        if template in VACANCY and len(tasks) < 3:
+            tasks.append(VACANCY.say(language, template, names=join_names(names, language)))
     role = profile.role
-    role_tasks = list((role.tasks_ru if language is Language.RU else role.tasks_en) if role else ())
+    role_tasks = list(role.tasks(language) if role else ())
     if not role_tasks and _is_technical(profile):
-        role_tasks = pick(
-            language,
-            "Разработка и поддержка сервисов|Код-ревью и улучшение качества кода",
-            "Build and maintain services|Review code and raise its quality",
-        ).split("|")
+        role_tasks = VACANCY.say(language, "tasks_technical").split("|")
     elif not role_tasks:
-        role_tasks = pick(
-            language,
-            "Выполнение задач по профилю вакансии|Взаимодействие с командой и смежными подразделениями|"
-            "Участие в улучшении рабочих процессов",
-            "Carry out the work the role is about|Work with the team and neighbouring departments|"
-            "Help improve how the work is done",
-        ).split("|")
+        role_tasks = VACANCY.say(language, "tasks_general").split("|")
     for task in role_tasks:
         if len(tasks) >= 5:
             break
@@ -248,17 +149,10 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
     if kind == "technical_skills":
         if not skills:
             if _is_technical(profile):
-                return [pick(language, "Знание технологий стека команды", "Knowledge of the team's stack")]
-            return [
-                pick(
-                    language,
-                    "Профессиональные навыки по профилю вакансии",
-                    "The professional skills the role needs",
-                )
-            ]
+                return [VACANCY.say(language, "tech_team_stack")]
+            return [VACANCY.say(language, "tech_professional")]
         return [
-            pick(language, *_REQUIREMENT_BY_CATEGORY[s.category]).format(name=s.label(language))
-            for s in skills
+            VACANCY.say(language, f"requirement_{s.category.value}", name=s.label(language)) for s in skills
         ]
     if kind == "experience":
         years = (
@@ -268,27 +162,18 @@ def _criterion_requirements(  # noqa: PLR0911 - one early answer per kind of cri
         )
         wanted = required_years_phrase(years, language)
         if not _is_technical(profile):
-            return [
-                pick(
-                    language, f"Опыт работы по специальности {wanted}", f"{wanted} of experience in the field"
-                )
-            ]
-        return [
-            pick(language, f"Опыт коммерческой разработки {wanted}", f"{wanted} of commercial experience")
-        ]
+            return [VACANCY.say(language, "experience_field", wanted=wanted)]
+        return [VACANCY.say(language, "experience_commercial", wanted=wanted)]
     if kind == "domain":
         if profile.domains:
-            domain = profile.domains[0]
-            return [pick(language, f"Опыт в области: {domain.name_ru}", f"Experience in {domain.name_en}")]
-        return [pick(language, "Интерес к предметной области продукта", "Interest in the product's domain")]
+            return [VACANCY.say(language, "domain_experience", domain=profile.domains[0].label(language))]
+        return [VACANCY.say(language, "domain_interest")]
     for key in (criterion, kind, *words):
-        if key in _CRITERION_REQUIREMENT:
-            return [pick(language, *_CRITERION_REQUIREMENT[key])]
+        if f"criterion_{key}" in VACANCY:
+            return [VACANCY.say(language, f"criterion_{key}")]
         if key in SOFT_BY_KEY:
-            soft = SOFT_BY_KEY[key]
-            return [pick(language, f"Навык: {soft.name_ru}", f"{soft.name_en.capitalize()}")]
-    label = criterion.replace("_", " ")
-    return [pick(language, f"Важно для нас: {label}", f"Important to us: {label}")]
+            return [VACANCY.say(language, "soft_skill", name=SOFT_BY_KEY[key].label(language))]
+    return [VACANCY.say(language, "important", label=criterion.replace("_", " "))]
 
 
 def _nice_to_have(
@@ -305,25 +190,22 @@ def _nice_to_have(
     items = [
         capitalised(s.label(language))
         if language is Language.RU and s.name_ru
-        else pick(language, "Опыт с {name}", "Experience with {name}").format(name=s.label(language))
+        else VACANCY.say(language, "nice_experience_with", name=s.label(language))
         for s in chosen
     ]
     if profile.domains:
-        domain = profile.domains[0]
-        items.append(
-            pick(language, f"Опыт в области: {domain.name_ru}", f"{domain.name_en} domain experience")
-        )
+        items.append(VACANCY.say(language, "nice_domain", domain=profile.domains[0].label(language)))
     return items
 
 
 def _conditions(profile: VacancyProfile, language: Language) -> list[str]:
-    items = [pick(language, c.text_ru, c.text_en) for c in profile.conditions]
+    items = [c.label(language) for c in profile.conditions]
     if profile.salary:
-        items.append(pick(language, f"Зарплата: {profile.salary}", f"Salary: {profile.salary}"))
-    for ru, en in _DEFAULT_CONDITIONS:
+        items.append(VACANCY.say(language, "salary", salary=profile.salary))
+    for key in _DEFAULT_CONDITIONS:
         if len(items) >= 4:
             break
-        items.append(pick(language, ru, en))
+        items.append(VACANCY.say(language, key))
     return items
 
 
@@ -345,20 +227,6 @@ def _lower_first(text: str) -> str:
     return text if len(first) > 1 and first.isupper() else text[0].lower() + text[1:]
 
 
-# Requirements any profession may ask for, by criterion (no software words: no code review here).
-_PROFESSION_REQUIREMENT: dict[str, tuple[str, str]] = {
-    "problem_solving": (
-        "Умение самостоятельно разбираться в сложных ситуациях и доводить дело до результата",
-        "Ability to untangle hard situations on your own and see them through",
-    ),
-    "communication": (
-        "Умение ясно излагать мысли и договариваться с коллегами и клиентами",
-        "Clear communication with colleagues and clients",
-    ),
-    "teamwork": ("Умение работать в команде", "Teamwork"),
-}
-
-
 def _write_for_profession(
     profile: VacancyProfile, draft: Draft, weights: dict[str, float], language: Language
 ) -> str:
@@ -372,16 +240,10 @@ def _write_for_profession(
     if other and _PLACE.match(other[0]):
         place = " " + _lower_first(other.pop(0))
     article = "an" if title[:1].lower() in "aeiou" else "a"
-    about = pick(
-        language,
-        f"Мы ищем сотрудника на позицию «{title}»{place}.",
-        f"We are looking for {article} {title}{place}.",
-    )
+    about = VACANCY.say(language, "about_profession", title=title, place=place, article=article)
     if other:
         about += " " + " ".join(f"{piece}." for piece in other)
-    tasks = draft.tasks or [
-        pick(language, f"Работа по профилю позиции «{title}»", f"The day-to-day work of the {title} role")
-    ]
+    tasks = draft.tasks or [VACANCY.say(language, "task_profession", title=title)]
     requirements = list(draft.requirements)
     said = " ".join(requirements).lower()
     order = list(DEFAULT_WEIGHTS)
@@ -394,17 +256,17 @@ def _write_for_profession(
             and "опыт" not in said
             and "experien" not in said
         ):
-            requirements.append(pick(language, "Опыт работы по специальности", "Experience in the role"))
-        elif criterion in _PROFESSION_REQUIREMENT:
-            requirements.append(pick(language, *_PROFESSION_REQUIREMENT[criterion]))
-    conditions = list(draft.conditions) or [pick(language, c.text_ru, c.text_en) for c in profile.conditions]
+            requirements.append(VACANCY.say(language, "experience_role"))
+        elif f"profession_{criterion}" in VACANCY:
+            requirements.append(VACANCY.say(language, f"profession_{criterion}"))
+    conditions = list(draft.conditions) or [c.label(language) for c in profile.conditions]
     lines = [f"# {title}", ""]
-    lines += [pick(language, "## О вакансии", "## About the role"), "", about, ""]
-    lines += [pick(language, "## Задачи", "## Responsibilities"), ""]
+    lines += [VACANCY.say(language, "heading_about_role"), "", about, ""]
+    lines += [VACANCY.say(language, "heading_tasks"), ""]
     lines += [f"- {task}" for task in tasks]
-    lines += ["", pick(language, "## Требования", "## Requirements"), ""]
+    lines += ["", VACANCY.say(language, "heading_requirements"), ""]
     lines += [f"- {item}" for item in dict.fromkeys(requirements)]
     if conditions:
-        lines += ["", pick(language, "## Условия", "## What we offer"), ""]
+        lines += ["", VACANCY.say(language, "heading_conditions"), ""]
         lines += [f"- {item}" for item in conditions]
     return "\n".join(lines) + "\n"
