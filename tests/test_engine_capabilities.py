@@ -3,11 +3,14 @@ PII minimiser wraps exactly what the engine offers."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import pytest
 from ai_interviewer.engines.capabilities import (
     Engine,
     Interviewer,
     ResumeAssessor,
+    ResumeText,
     TagExtractor,
     VacancyWriter,
     capabilities_of,
@@ -33,13 +36,34 @@ class TagsOnly(TagExtractor):
         return ["Python"], Usage()
 
 
-class Unknown(Engine):
-    """A capability no wrapper knows: stands for one added without its minimisation."""
+class Summariser(Engine):
+    """A capability added later, its text marked: the minimiser wraps it with no change of its own."""
+
+    @abstractmethod
+    def summarise(self, resume_text: ResumeText, language: Language) -> tuple[str, Usage]: ...
 
 
-class UnknownCapable(Unknown):
-    name = "unknown"
-    prompt_version = "unknown-1"
+class EchoSummariser(Summariser):
+    name = "echo"
+    prompt_version = "echo-1"
+
+    def summarise(self, resume_text: str, language: Language) -> tuple[str, Usage]:
+        return resume_text, Usage()
+
+
+class Unmarked(Engine):
+    """A capability whose text says not what it holds."""
+
+    @abstractmethod
+    def read(self, text: str) -> str: ...
+
+
+class UnmarkedReader(Unmarked):
+    name = "unmarked"
+    prompt_version = "unmarked-1"
+
+    def read(self, text: str) -> str:
+        return text
 
 
 def services_with(engine: Engine) -> Services:
@@ -92,6 +116,12 @@ def test_the_minimiser_offers_exactly_what_the_wrapped_engine_offers() -> None:
     assert set(capabilities_of(full)) >= EVERY_CAPABILITY
 
 
-def test_a_capability_without_a_minimisation_is_refused_not_passed_through() -> None:
-    with pytest.raises(TypeError, match=r"no PII minimisation for Unknown"):
-        minimising(UnknownCapable())
+def test_a_new_capability_with_marked_texts_is_minimised_without_a_change_to_the_minimiser() -> None:
+    wrapped = minimising(EchoSummariser())
+    summary, _ = capable(wrapped, Summariser).summarise("Ivan Petrov\nEmail: ivan@example.com", Language.EN)
+    assert "ivan@example.com" not in summary and "[EMAIL_1]" in summary
+
+
+def test_a_capability_with_an_unmarked_text_is_refused_not_passed_through() -> None:
+    with pytest.raises(TypeError, match=r"Unmarked\.read: `text` is a text that says not whether"):
+        minimising(UnmarkedReader())

@@ -226,7 +226,8 @@ def _webhook_examples(task: TaskName, settings: Settings) -> dict[str, Any]:
 
 
 def _webhooks(schemas: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    successes = success_webhook_models(settings.tags_format)
+    results = {spec.name: spec.result_model for spec in all_specs()}
+    successes = success_webhook_models(results, settings.tags_format)
     failed = failed_webhook_model()
     models: list[type[BaseModel]] = [*successes.values(), failed]
     _, definitions = models_json_schema(

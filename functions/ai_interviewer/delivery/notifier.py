@@ -130,9 +130,8 @@ def retry_delay_seconds(scheduled: int, retry_after: float | None, rng: random.R
 
 
 def _ends_chain(attempt: DeliveryAttempt) -> bool:
-    code = attempt.status_code
     refused = attempt.reason is not None
-    return refused or (code is not None and (200 <= code < 300 or code == GONE_STATUS))
+    return refused or attempt.delivered or attempt.status_code == GONE_STATUS
 
 
 @dataclass

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ai_interviewer.delivery.url_safety import WebhookTarget
+from ai_interviewer.models.jobs import is_delivered
 
 MAX_RESPONSE_BYTES = 64 * 1024
 _READ_CHUNK = 16 * 1024
@@ -35,7 +36,7 @@ class DeliveryResult:
 
     @property
     def delivered(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return is_delivered(self.status_code)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

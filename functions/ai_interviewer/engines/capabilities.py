@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Literal, TypeVar
+from enum import StrEnum
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -49,6 +50,19 @@ class Interview(BaseModel):
     judgement: InterviewJudgement
 
 
+class PersonalText(StrEnum):
+    """What a capability's text argument holds, for the PII minimiser (`engines.minimising`): every text
+    argument of a capability is marked, and the minimiser refuses a capability with an unmarked one."""
+
+    RESUME = "resume"  # the candidate's own text: contacts, birth date, photo, the CV's name
+    VACANCY = "vacancy"  # a recruiter's text: its contact details are a third person's data
+
+
+ResumeText = Annotated[str, PersonalText.RESUME]
+VacancyText = Annotated[str, PersonalText.VACANCY]
+Resumes = Annotated[Sequence[ResumeIn], PersonalText.RESUME]
+
+
 class Engine(ABC):
     """What every engine says of itself, recorded on each job. Each capability's call returns its value
     and the usage it cost (zero for engines without a model)."""
@@ -62,8 +76,8 @@ class ResumeAssessor(Engine):
     @abstractmethod
     def assess_resumes(
         self,
-        vacancy_text: str,
-        resumes: Sequence[ResumeIn],
+        vacancy_text: VacancyText,
+        resumes: Resumes,
         criteria: Sequence[str],
         language: Language,
     ) -> tuple[list[ResumeAssessment], Usage]:
@@ -74,8 +88,8 @@ class Interviewer(Engine):
     @abstractmethod
     def run_interview(
         self,
-        vacancy_text: str,
-        resume_text: str,
+        vacancy_text: VacancyText,
+        resume_text: ResumeText,
         criteria: Sequence[str],
         language: Language,
     ) -> tuple[Interview, Usage]: ...
@@ -84,14 +98,14 @@ class Interviewer(Engine):
 class VacancyWriter(Engine):
     @abstractmethod
     def write_vacancy(
-        self, base_text: str, weights: dict[str, float], language: Language
+        self, base_text: VacancyText, weights: dict[str, float], language: Language
     ) -> tuple[str, Usage]:
         """A Markdown vacancy description starting with a `# ` title line."""
 
 
 class TagExtractor(Engine):
     @abstractmethod
-    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
+    def extract_tags(self, vacancy_text: VacancyText, language: Language) -> tuple[list[str], Usage]:
         """Tags, most important first (code deduplicates and joins them)."""
 
 

@@ -11,22 +11,13 @@ raw resume, outside this wrapper.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from typing import cast
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any
 
-from ai_interviewer.engines.capabilities import (
-    Engine,
-    Interview,
-    Interviewer,
-    ResumeAssessment,
-    ResumeAssessor,
-    TagExtractor,
-    VacancyWriter,
-    capabilities_of,
-)
-from ai_interviewer.language import Language
+from ai_interviewer.engines.capabilities import Engine, PersonalText, capabilities_of
 from ai_interviewer.models.requests import ResumeIn
-from ai_interviewer.models.usage import Usage
 from ai_interviewer.pii import minimise
 
 
@@ -53,67 +44,56 @@ class MinimisingEngine(Engine):
         self.prompt_version = inner.prompt_version
 
 
-class _MinimisingAssessor(MinimisingEngine, ResumeAssessor):
-    def assess_resumes(
-        self,
-        vacancy_text: str,
-        resumes: Sequence[ResumeIn],
-        criteria: Sequence[str],
-        language: Language,
-    ) -> tuple[list[ResumeAssessment], Usage]:
-        # Same length and order: the inner engine's progress reports keep their positions.
-        minimised = [
-            resume.model_copy(update={"content": minimised_resume(resume.content)}) for resume in resumes
-        ]
-        inner = cast(ResumeAssessor, self.inner)
-        return inner.assess_resumes(minimised_vacancy(vacancy_text), minimised, criteria, language)
-
-
-class _MinimisingInterviewer(MinimisingEngine, Interviewer):
-    def run_interview(
-        self,
-        vacancy_text: str,
-        resume_text: str,
-        criteria: Sequence[str],
-        language: Language,
-    ) -> tuple[Interview, Usage]:
-        return cast(Interviewer, self.inner).run_interview(
-            minimised_vacancy(vacancy_text), minimised_resume(resume_text), criteria, language
-        )
-
-
-class _MinimisingWriter(MinimisingEngine, VacancyWriter):
-    def write_vacancy(
-        self, base_text: str, weights: dict[str, float], language: Language
-    ) -> tuple[str, Usage]:
-        return cast(VacancyWriter, self.inner).write_vacancy(minimised_vacancy(base_text), weights, language)
-
-
-class _MinimisingTagExtractor(MinimisingEngine, TagExtractor):
-    def extract_tags(self, vacancy_text: str, language: Language) -> tuple[list[str], Usage]:
-        return cast(TagExtractor, self.inner).extract_tags(minimised_vacancy(vacancy_text), language)
-
-
-# How each capability's texts are minimised. A capability missing here cannot be wrapped: `minimising`
-# refuses it rather than let an engine read a text unminimised.
-_WRAPPERS: dict[type[Engine], type[MinimisingEngine]] = {
-    ResumeAssessor: _MinimisingAssessor,
-    Interviewer: _MinimisingInterviewer,
-    VacancyWriter: _MinimisingWriter,
-    TagExtractor: _MinimisingTagExtractor,
-}
-
-
 def minimising(inner: Engine) -> MinimisingEngine:
     """`inner` behind the minimisation, offering the capabilities `inner` offers."""
-    offered = capabilities_of(inner.inner if isinstance(inner, MinimisingEngine) else inner)
-    unwrappable = [capability.__name__ for capability in offered if capability not in _WRAPPERS]
-    if unwrappable:
-        raise TypeError(f"no PII minimisation for {', '.join(unwrappable)}: add it to engines.minimising")
-    return _wrapper_class(offered)(inner)
+    return _wrapper_class(capabilities_of(inner))(inner)
+
+
+def _minimised(kind: PersonalText, value: Any) -> Any:
+    if kind is PersonalText.VACANCY:
+        return minimised_vacancy(value)
+    if isinstance(value, str):
+        return minimised_resume(value)
+    # Same length and order: the inner engine's progress reports keep their positions.
+    return [resume.model_copy(update={"content": minimised_resume(resume.content)}) for resume in value]
+
+
+def _holds_text(hint: Any) -> bool:
+    return hint is str or ResumeIn in typing.get_args(hint)
+
+
+def _minimising_method(capability: type[Engine], name: str) -> Callable[..., Any]:
+    """`capability.name` calling the inner engine's with each marked text minimised (`PersonalText`)."""
+    declared = getattr(capability, name)
+    signature = inspect.signature(declared)
+    hints = typing.get_type_hints(declared, include_extras=True)
+    kinds: dict[str, PersonalText] = {}
+    for parameter in list(signature.parameters)[1:]:
+        hint = hints[parameter]
+        marks = [mark for mark in getattr(hint, "__metadata__", ()) if isinstance(mark, PersonalText)]
+        if marks:
+            kinds[parameter] = marks[0]
+        elif _holds_text(hint):
+            raise TypeError(
+                f"{capability.__name__}.{name}: `{parameter}` is a text that says not whether it is a "
+                "resume or a vacancy (mark it ResumeText, VacancyText or Resumes)"
+            )
+
+    def method(self: MinimisingEngine, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        for parameter, kind in kinds.items():
+            bound.arguments[parameter] = _minimised(kind, bound.arguments[parameter])
+        return getattr(self.inner, name)(*bound.args[1:], **bound.kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
 
 
 @functools.cache
 def _wrapper_class(capabilities: tuple[type[Engine], ...]) -> type[MinimisingEngine]:
-    bases = tuple(_WRAPPERS[capability] for capability in capabilities) or (MinimisingEngine,)
-    return type("MinimisingEngine", bases, {"__module__": __name__})
+    methods = {
+        name: _minimising_method(capability, name)
+        for capability in capabilities
+        for name in capability.__abstractmethods__
+    }
+    return type("MinimisingEngine", (MinimisingEngine, *capabilities), {"__module__": __name__, **methods})

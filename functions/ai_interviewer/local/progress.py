@@ -71,7 +71,7 @@ def _spent(usage: Usage | None) -> str:
 def _attempt_line(attempt: DeliveryAttempt, state: DeliveryState, last: bool) -> str:
     outcome = str(attempt.status_code) if attempt.status_code is not None else (attempt.error or "no answer")
     number = f"attempt {attempt.attempt}"
-    if attempt.status_code is not None and 200 <= attempt.status_code < 300:
+    if attempt.delivered:
         return f"delivered {outcome} ({number})"
     if last and state is DeliveryState.GONE:
         return f"delivery refused {outcome} ({number}), receiver is gone: no more attempts"

@@ -44,6 +44,11 @@ class DeliveryState(StrEnum):
     REFUSED = "refused"  # the URL was refused at delivery (unsafe or invalid): it can never succeed
 
 
+def is_delivered(status_code: int | None) -> bool:
+    """A webhook attempt the receiver accepted: any 2xx answer."""
+    return status_code is not None and 200 <= status_code < 300
+
+
 class DeliveryAttempt(BaseModel):
     attempt: int
     chain: int = 0  # 0 for the first delivery, n for the n-th redelivery request
@@ -53,6 +58,10 @@ class DeliveryAttempt(BaseModel):
     error: str | None = None  # error class when no HTTP status came back (timeout, refused, unsafe URL)
     reason: str | None = None  # why the URL was refused at delivery (the rule, never the URL itself)
     next_attempt_at: datetime | None = None  # when this attempt failed and another is scheduled
+
+    @property
+    def delivered(self) -> bool:
+        return is_delivered(self.status_code)
 
 
 class Delivery(BaseModel):

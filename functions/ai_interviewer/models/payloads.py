@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -177,12 +178,12 @@ def failed_webhook_model() -> type[BaseModel]:
     )
 
 
-def success_webhook_models(tags_format: TagsFormat) -> dict[TaskName, type[BaseModel]]:
+def success_webhook_models(
+    result_models: Mapping[TaskName, type[BaseModel]], tags_format: TagsFormat
+) -> dict[TaskName, type[BaseModel]]:
     """One model per task: its seed result (tags as configured) plus the envelope, `task` fixed."""
-    from ai_interviewer.tasks import all_specs  # noqa: PLC0415 - the tasks import these models
-
     results: dict[TaskName, type[BaseModel]] = {
-        **{spec.name: spec.result_model for spec in all_specs()},
+        **result_models,
         TaskName.GENERATE_TAGS: TagsListResult if tags_format is TagsFormat.LIST else TagsStringResult,
     }
     models: dict[TaskName, type[BaseModel]] = {}
