@@ -10,6 +10,8 @@ Criterion sets come from the request, so the models holding per-criterion judgem
 one required field per criterion (named by alias, so any snake_case name works, even `class` or
 `model_config`), no others. Constraints the strict schema subset may not carry (non-blank text) are
 plain validators: they check without adding schema keywords an endpoint could refuse.
+
+Their schema is built where it is sent (`engines.openai.chat.output_schema`, with `UntitledJsonSchema`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
-from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 # An enum rather than minimum/maximum: every structured-output backend (OpenAI, vLLM, Ollama) supports it.
@@ -71,25 +73,10 @@ class UntitledJsonSchema(GenerateJsonSchema):
 
 
 class Output(BaseModel):
-    """Every output refuses unknown keys, like the strict schema does, and its schema has no titles.
+    """Every output refuses unknown keys, like the strict schema does (`additionalProperties: false`).
     (A docstring on an output model would become a schema description: use comments there.)"""
 
     model_config = ConfigDict(extra="forbid")
-
-    @classmethod
-    def model_json_schema(
-        cls,
-        by_alias: bool | None = None,
-        ref_template: str = DEFAULT_REF_TEMPLATE,
-        schema_generator: type[GenerateJsonSchema] = UntitledJsonSchema,
-        mode: JsonSchemaMode = "validation",
-        *,
-        union_format: Literal["any_of", "primitive_type_array"] = "any_of",
-    ) -> dict[str, Any]:
-        # The SDK builds the strict schema from this method; json_object mode sends it in the prompt.
-        return super().model_json_schema(
-            by_alias, ref_template, schema_generator, mode, union_format=union_format
-        )
 
 
 class Criterion(Output):
