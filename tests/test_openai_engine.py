@@ -16,6 +16,7 @@ from typing import Any
 import openai
 import pytest
 from ai_interviewer.engines.openai.engine import PLACEHOLDER_API_KEY, OpenAiEngine
+from ai_interviewer.engines.openai.outputs import CandidateTurnOutput
 from ai_interviewer.engines.openai.templates import (
     BOUNDARY_ALPHABET,
     NEUTRALISED_BOUNDARY,
@@ -458,6 +459,19 @@ def test_every_template_renders_in_both_languages_with_nothing_left_unfilled(ver
             assert not re.search(r"\$\w", rendered), (language, name)
             has_cyrillic = bool(re.search(r"[а-яё]", rendered, re.IGNORECASE))
             assert has_cyrillic is (language is Language.RU), (language, name)
+
+
+def test_a_models_text_is_trimmed_while_a_clients_text_is_kept_as_sent() -> None:
+    """Two rules, two names: outputs' TrimmedText and the requests' NonBlankText (models.base)."""
+    assert CandidateTurnOutput.model_validate({"answer": "  Yes.\n"}).answer == "Yes."
+    assert ResumeIn(filename="cv.txt", content="  Python\n").content == "  Python\n"
+    for blank in ("", " \n\t"):
+        with pytest.raises(ValueError, match="must not be empty"):
+            CandidateTurnOutput.model_validate({"answer": blank})
+        with pytest.raises(ValueError, match="must not be empty"):
+            ResumeIn(filename="cv.txt", content=blank)
+    with pytest.raises(ValueError, match="NUL"):
+        ResumeIn(filename="cv.txt", content="Python\x00")
 
 
 def test_conforming_reply_is_what_the_fake_sends_by_default(fake: FakeOpenAI) -> None:

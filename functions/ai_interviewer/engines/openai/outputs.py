@@ -35,7 +35,7 @@ def _one_line(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def _not_blank(value: str) -> str:
+def _trimmed(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
@@ -55,8 +55,10 @@ def _some_phrases(values: list[str]) -> list[str]:
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
-NonBlankLine = Annotated[str, AfterValidator(_one_line), AfterValidator(_not_blank)]
-NonBlankText = Annotated[str, AfterValidator(_not_blank)]
+NonBlankLine = Annotated[str, AfterValidator(_one_line), AfterValidator(_trimmed)]
+# Not the requests' `NonBlankText` (models.base), which keeps a client's text as sent and refuses NUL: a
+# model's answer is kept without its surrounding whitespace.
+TrimmedText = Annotated[str, AfterValidator(_trimmed)]
 Phrases = Annotated[list[str], AfterValidator(_phrases)]
 
 
@@ -91,7 +93,7 @@ class AssessmentOutput(Output):
     """A resume judged against a vacancy; `criteria` is replaced per criterion set."""
 
     criteria: BaseModel
-    summary: NonBlankText
+    summary: TrimmedText
     pros: Phrases
     cons: Phrases
     prompt_injection_detected: bool
@@ -101,23 +103,23 @@ class InterviewAnalysisOutput(Output):
     """An interview judged; `criteria` and `recommendation` are replaced per criterion and phrase set."""
 
     criteria: BaseModel
-    summary: NonBlankText
+    summary: TrimmedText
     pros: Phrases
     cons: Phrases
     recommendation: str
 
 
 class InterviewerTurnOutput(Output):
-    question: NonBlankText
+    question: TrimmedText
 
 
 class CandidateTurnOutput(Output):
-    answer: NonBlankText
+    answer: TrimmedText
 
 
 class VacancyOutput(Output):
     title: NonBlankLine
-    body: NonBlankText
+    body: TrimmedText
 
 
 class TagsOutput(Output):
