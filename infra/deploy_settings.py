@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from ai_interviewer.engines.openai.budget import attempt_timeout_seconds
 from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.resources import (
     NOTIFIER_MAX_CONCURRENCY,
@@ -57,11 +58,12 @@ class WorkerProfile:
 
     @property
     def openai_timeout_seconds(self) -> int:
-        # The ceiling for one attempt: one call with all its retries fits in the function's timeout, less
-        # ten seconds for the job's bookkeeping. A job makes many calls, so this alone cannot keep a job
-        # inside the timeout; the worker's job deadline (ai_interviewer.worker.deadline) does, by capping
-        # every call's timeout and retries to the time the job has left.
-        return (self.timeout_seconds - 10) // (self.openai_max_retries + 1)
+        # The ceiling for one attempt: one call with all its retries and their backoffs (the engine's own
+        # worst case, engines.openai.budget) fits in the function's timeout, less ten seconds for the
+        # job's bookkeeping. A job makes many calls, so this alone cannot keep a job inside the timeout;
+        # the worker's job deadline (ai_interviewer.worker.deadline) does, by capping every call's timeout
+        # and retries to the time the job has left.
+        return attempt_timeout_seconds(self.timeout_seconds - 10, self.openai_max_retries)
 
 
 # CloudWatch Logs retention periods, in days, in the order of CDK's RetentionDays (INFINITE aside).

@@ -15,13 +15,8 @@ from typing import Any
 
 import openai
 import pytest
-from ai_interviewer.engines.openai.engine import (
-    PLACEHOLDER_API_KEY,
-    SDK_MAX_BACKOFF_SECONDS,
-    SDK_MAX_RETRY_AFTER_SECONDS,
-    OpenAiEngine,
-    worst_case_call_seconds,
-)
+from ai_interviewer.engines.openai.engine import PLACEHOLDER_API_KEY, OpenAiEngine
+from ai_interviewer.engines.openai.outputs import CandidateTurnOutput
 from ai_interviewer.engines.openai.templates import (
     BOUNDARY_ALPHABET,
     NEUTRALISED_BOUNDARY,
@@ -32,7 +27,6 @@ from ai_interviewer.models.requests import ResumeIn
 from ai_interviewer.prompts import CURRENT_VERSION
 from ai_interviewer.recommendations import Recommendation, recommendation_text
 from ai_interviewer.settings import Settings
-from openai._constants import MAX_RETRY_AFTER_DELAY, MAX_RETRY_DELAY
 
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply, conforming_reply
 
@@ -136,7 +130,6 @@ def test_rank_requests_strict_json_schema_with_exactly_the_requested_criteria(fa
     assert len(fake.requests) == 2
     for request in fake.requests:
         assert request.body["model"] == "fake-model-1"
-        assert request.headers["x-stainless-helper-method"] == "chat.completions.parse"
         assert request.body["temperature"] == 0
         response_format = request.response_format
         assert response_format["type"] == "json_schema"
@@ -468,13 +461,17 @@ def test_every_template_renders_in_both_languages_with_nothing_left_unfilled(ver
             assert has_cyrillic is (language is Language.RU), (language, name)
 
 
-def test_worst_case_call_time_follows_the_sdks_retry_constants() -> None:
-    assert SDK_MAX_BACKOFF_SECONDS == MAX_RETRY_DELAY
-    assert SDK_MAX_RETRY_AFTER_SECONDS == MAX_RETRY_AFTER_DELAY
-    defaults = Settings()
-    # Three attempts of 60 s, two waits of at most 120 s, twice (the repair call): inside Lambda's 900 s.
-    assert worst_case_call_seconds(defaults) == 2 * (3 * 60 + 2 * 120)
-    assert worst_case_call_seconds(defaults) <= 900
+def test_a_models_text_is_trimmed_while_a_clients_text_is_kept_as_sent() -> None:
+    """Two rules, two names: outputs' TrimmedText and the requests' NonBlankText (models.base)."""
+    assert CandidateTurnOutput.model_validate({"answer": "  Yes.\n"}).answer == "Yes."
+    assert ResumeIn(filename="cv.txt", content="  Python\n").content == "  Python\n"
+    for blank in ("", " \n\t"):
+        with pytest.raises(ValueError, match="must not be empty"):
+            CandidateTurnOutput.model_validate({"answer": blank})
+        with pytest.raises(ValueError, match="must not be empty"):
+            ResumeIn(filename="cv.txt", content=blank)
+    with pytest.raises(ValueError, match="NUL"):
+        ResumeIn(filename="cv.txt", content="Python\x00")
 
 
 def test_conforming_reply_is_what_the_fake_sends_by_default(fake: FakeOpenAI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ai_interviewer.engines.openai.budget import worst_case_call_seconds
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import DEFAULT_OPENAI_MODEL, VacancyStoreChoice
 from aws_cdk import aws_logs as logs
@@ -75,3 +76,11 @@ def test_model_call_budget_leaves_room_inside_each_worker_timeout() -> None:
     for profile in map(WorkerProfile.of, TaskName):
         budget = profile.openai_timeout_seconds * (profile.openai_max_retries + 1)
         assert 0 < budget <= profile.timeout_seconds - 10
+
+
+def test_each_worker_gets_the_longest_attempt_timeout_whose_worst_case_call_fits() -> None:
+    # The engine's own worst case (attempts and backoffs), not a second formula of infra's.
+    for profile in map(WorkerProfile.of, TaskName):
+        timeout, retries = profile.openai_timeout_seconds, profile.openai_max_retries
+        assert worst_case_call_seconds(timeout, retries) <= profile.timeout_seconds - 10
+        assert worst_case_call_seconds(timeout + 1, retries) > profile.timeout_seconds - 10

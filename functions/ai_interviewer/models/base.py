@@ -1,8 +1,25 @@
-"""The base of the models a function uses on some invocations only."""
+"""The base of the models a function uses on some invocations only, and the text rule every stored client
+text follows."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+
+def not_blank(value: str) -> str:
+    """A text kept as sent, with some character other than whitespace and no NUL."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    # PostgreSQL cannot store NUL; refusing it here keeps both vacancy stores identical.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# A client's text (resume, vacancy, draft): the api's OpenAPI document describes fields carrying it.
+NonBlankText = Annotated[str, AfterValidator(not_blank)]
 
 
 class LazyModel(BaseModel):

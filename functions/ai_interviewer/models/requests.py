@@ -25,24 +25,13 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ai_interviewer.documents.formats import DocumentFormatError, check_document, decode_base64
 from ai_interviewer.documents.outcome import DocumentInfo
-from ai_interviewer.models.base import LazyModel
+from ai_interviewer.models.base import LazyModel, NonBlankText, not_blank
 
 CRITERION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 METADATA_MAX_KEYS = 20
 METADATA_MAX_BYTES = 2048
 
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    # PostgreSQL cannot store NUL; refusing it here keeps both vacancy stores identical.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-NonBlankText = Annotated[str, AfterValidator(_not_blank)]
-Filename = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_not_blank)]
+Filename = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(not_blank)]
 
 
 def _check_weights(value: dict[str, float] | None) -> dict[str, float] | None:

@@ -1,15 +1,17 @@
 """One structured model call: the request, validation in code, one repair turn, and the SDK's errors
 turned into the domain's (`TransientError` retries the SQS message, `PermanentError` ends the job).
 
-The request goes through `chat.completions.parse` (strict `json_schema` built by the SDK from the
-pydantic model) or, for endpoints without schema support, `json_object` mode with the schema in the
+The request carries the output model's strict `json_schema` (`output_schema`, built here from the
+pydantic model) or, for endpoints without schema support, uses `json_object` mode with that schema in the
 system message. Either way the answer is read from the raw body and validated here, so its token usage
 and its text survive a failed validation: the usage is still counted and the text goes back to the model
 with the validation errors for the one repair attempt.
 
-Under a job deadline (`ai_interviewer.worker.deadline`) no call starts with less than `MIN_CALL_SECONDS` left,
-no attempt's timeout reaches past the deadline, and no retry starts that could not finish before it; a
-call stopped by the deadline ends in `DeadlineExceededError` (transient), never in a permanent error.
+Retries are ours (`engines.openai.retries`, the SDK's rule), within the client's `max_retries`; the SDK's
+own loop is off. Under a job deadline (`ai_interviewer.worker.deadline`) no call starts with less than
+`MIN_CALL_SECONDS` left, no attempt's timeout reaches past the deadline, and no retry starts that could
+not finish before it; a call stopped by the deadline ends in `DeadlineExceededError` (transient), never
+in a permanent error.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import openai
 from openai.types.chat import (
@@ -29,8 +31,11 @@ from openai.types.chat import (
     ChatCompletionUserMessageParam,
 )
 from openai.types.chat.chat_completion import Choice
+from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ValidationError
 
+from ai_interviewer.engines.openai.outputs import UntitledJsonSchema
+from ai_interviewer.engines.openai.retries import RETRY_COUNT_HEADER, with_retries
 from ai_interviewer.engines.openai.templates import PromptTemplates
 from ai_interviewer.errors import (
     FailureCode,
@@ -43,10 +48,6 @@ from ai_interviewer.language import Language
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, priced
 from ai_interviewer.worker.deadline import DeadlineExceededError, remaining_seconds, require_remaining
-
-if TYPE_CHECKING:
-    import httpx2  # the SDK's HTTP client
-    from openai._models import FinalRequestOptions
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,13 @@ def assistant_message(text: str) -> ChatCompletionAssistantMessageParam:
     return {"role": "assistant", "content": text}
 
 
+def output_schema(output: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema an output model is sent as: pydantic's, without titles. Strict as it stands
+    (`Output` forbids extra keys and its fields have no defaults), so the SDK's strict rewrite is not
+    needed: a test pins that every object in it closes its properties and requires them all."""
+    return output.model_json_schema(schema_generator=UntitledJsonSchema)
+
+
 @dataclass(frozen=True)
 class _Reply:
     text: str | None
@@ -90,29 +98,12 @@ class _UnusableReplyError(Exception):
         self.summary = summary
 
 
-class DeadlineBoundOpenAI(openai.OpenAI):
-    """The SDK client whose retries keep to the job's deadline. The SDK waits before each retry (its
-    backoff, or a Retry-After of up to two minutes) and then gives the attempt the call's whole timeout;
-    here a retry goes ahead only if that wait and a whole attempt still fit before the deadline, and the
-    call ends in `DeadlineExceededError` otherwise (raised from the SDK's retry loop, before it sleeps).
-
-    It overrides the SDK's private `_calculate_retry_timeout`, the one step every retry takes; the
-    deadline tests pin that it still runs, so an SDK upgrade that renames it fails them."""
-
-    def _calculate_retry_timeout(
-        self,
-        remaining_retries: int,
-        options: FinalRequestOptions,
-        response_headers: httpx2.Headers | None = None,
-    ) -> float:
-        wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
-        timeout = self.timeout if isinstance(options.timeout, openai.NotGiven) else options.timeout
-        require_remaining(wait + _attempt_seconds(timeout))
-        return wait
-
-
 class StructuredChat:
-    """Sends one conversation and returns the validated output with the usage it cost."""
+    """Sends one conversation and returns the validated output with the usage it cost.
+
+    The client's `timeout` and `max_retries` are the call's attempt timeout and retry budget; the retries
+    are ours, so requests go through a copy of the client (sharing its connection pool) whose own retries
+    are off."""
 
     def __init__(
         self,
@@ -123,7 +114,9 @@ class StructuredChat:
         structured_outputs: bool = True,
         price: Price | None = None,
     ) -> None:
-        self._client = client
+        self._client = client.with_options(max_retries=0)
+        self._max_retries = client.max_retries
+        self._attempt_seconds = _attempt_seconds(client.timeout)  # 0: unbounded
         self._model = model
         self._price = price  # None: the calls' cost is unknown (`cost_usd` null)
         self._templates = templates
@@ -168,7 +161,7 @@ class StructuredChat:
         self, messages: list[ChatCompletionMessageParam], output: type[BaseModel], language: Language
     ) -> list[ChatCompletionMessageParam]:
         """json_object mode knows no schema: the system message carries it (and the word JSON it needs)."""
-        schema = json.dumps(output.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
+        schema = json.dumps(output_schema(output), ensure_ascii=False, separators=(",", ":"))
         instructions = self._templates.render("json_mode", language, schema=schema)
         first, *rest = messages
         if first["role"] != "system" or not isinstance(first.get("content"), str):
@@ -178,20 +171,32 @@ class StructuredChat:
     def _send(
         self, messages: list[ChatCompletionMessageParam], output: type[BaseModel], temperature: float
     ) -> tuple[_Reply, Usage]:
-        completions = self._client_for_one_call().chat.completions.with_raw_response
+        remaining = require_remaining(MIN_CALL_SECONDS)
+        # Under a deadline every attempt's timeout is capped at the time left when the call starts.
+        attempt_seconds = self._attempt_seconds
+        if remaining is not None:
+            attempt_seconds = min(attempt_seconds, remaining) if attempt_seconds > 0 else remaining
+        timeout: float | openai.NotGiven = openai.NOT_GIVEN if remaining is None else attempt_seconds
         sent_temperature = temperature if self._send_temperature else openai.omit
+        response_format: ResponseFormatJSONSchema | None = None
+        if self._structured_outputs:
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": output.__name__, "schema": output_schema(output), "strict": True},
+            }
+
+        def attempt(retry: int) -> bytes:
+            return self._client.chat.completions.with_raw_response.create(
+                model=self._model,
+                messages=messages,
+                response_format=response_format or {"type": "json_object"},
+                temperature=sent_temperature,
+                timeout=timeout,
+                extra_headers={RETRY_COUNT_HEADER: str(retry)},
+            ).http_response.content
+
         try:
-            if self._structured_outputs:
-                body = completions.parse(
-                    model=self._model, messages=messages, response_format=output, temperature=sent_temperature
-                ).http_response.content
-            else:
-                body = completions.create(
-                    model=self._model,
-                    messages=messages,
-                    response_format={"type": "json_object"},
-                    temperature=sent_temperature,
-                ).http_response.content
+            body = with_retries(attempt, max_retries=self._max_retries, attempt_seconds=attempt_seconds)
         except openai.BadRequestError as error:
             if error.param == "temperature" and self._send_temperature:
                 self._send_temperature = False
@@ -201,18 +206,6 @@ class StructuredChat:
             raise _deadline_or(domain_error(error)) from error
         reply, usage = _read_reply(body)
         return reply, priced(usage, self._price)
-
-    def _client_for_one_call(self) -> openai.OpenAI:
-        """The client as configured, or under a deadline a copy (sharing its connection pool) whose
-        attempt timeout is capped at the time left and whose retries are those whose attempts all fit; the
-        waits between them are checked as they come (`DeadlineBoundOpenAI`)."""
-        remaining = require_remaining(MIN_CALL_SECONDS)
-        if remaining is None:
-            return self._client
-        configured = _attempt_seconds(self._client.timeout)
-        attempt = min(configured, remaining) if configured > 0 else remaining
-        retries = min(self._client.max_retries, int(remaining // attempt) - 1)
-        return self._client.with_options(timeout=attempt, max_retries=retries)
 
 
 def _attempt_seconds(timeout: object) -> float:
@@ -292,7 +285,7 @@ def _error_summary(error: ValidationError) -> str:
 
 
 def domain_error(error: openai.APIError) -> TransientError | PermanentError:
-    """What survives the SDK's own retries: worth retrying later, or never worth retrying.
+    """What survives the retries (`engines.openai.retries`): worth retrying later, or never worth it.
 
     Messages name the HTTP status and error class only; provider messages can echo request text.
     """

@@ -12,9 +12,10 @@ the official `openai` SDK, with structured outputs validated by pydantic.
   conversation only grows by appending, so every call's prompt starts with the whole previous prompt of
   that agent: what it re-sends is the cacheable part (replacing the history by a summary would cost a
   call and break that prefix).
-- Resilience: the SDK retries 429 (honouring Retry-After), 5xx, timeouts and connection errors within
-  the client's explicit `max_retries` and per-request `timeout`; what survives becomes `TransientError`
-  or `PermanentError` (see `engines.openai.chat`).
+- Resilience: 429 (honouring Retry-After), 5xx, timeouts and connection errors are retried as the SDK
+  would (`engines.openai.retries`; the SDK's own loop is off) within the client's explicit `max_retries`
+  and per-request `timeout`; what survives becomes `TransientError` or `PermanentError` (see
+  `engines.openai.chat`). `engines.openai.budget` says how long one call can take.
 - Progress (`ai_interviewer.tasks.progress`): each resume's assessment is reported as it lands, and each
   interview round (question and answer); rounds an earlier receive of the job finished are replayed into
   both conversations instead of being asked again, so a retry pays only for what is missing.
@@ -43,7 +44,6 @@ from ai_interviewer.engines.capabilities import (
     VacancyWriter,
 )
 from ai_interviewer.engines.openai.chat import (
-    DeadlineBoundOpenAI,
     Message,
     OutputT,
     StructuredChat,
@@ -89,26 +89,11 @@ JUDGING_TEMPERATURE = 0.0
 CONVERSATION_TEMPERATURE = 0.5
 WRITING_TEMPERATURE = 0.3
 
-# The SDK's backoff cap between retries, and the longest Retry-After it honours (openai._constants).
-SDK_MAX_BACKOFF_SECONDS = 8.0
-SDK_MAX_RETRY_AFTER_SECONDS = 120.0
-
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 
 _QUOTES = {Language.RU: ("«", "»"), Language.EN: ("“", "”")}
 _EVIDENCE_MAX_CHARS = 200
-
-
-def worst_case_call_seconds(settings: Settings) -> float:
-    """The longest one model call can take: every SDK attempt timing out, the longest wait between
-    attempts (a Retry-After the SDK honours, or its backoff cap), and the one repair call doing it all
-    again. Size the function's timeout (and LLM_MAX_CONCURRENCY against the job's size) from this."""
-    attempts = settings.openai_max_retries + 1
-    one_call = attempts * settings.openai_timeout_seconds + settings.openai_max_retries * max(
-        SDK_MAX_BACKOFF_SECONDS, SDK_MAX_RETRY_AFTER_SECONDS
-    )
-    return 2 * one_call
 
 
 class OpenAiEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
@@ -143,8 +128,9 @@ class OpenAiEngine(ResumeAssessor, Interviewer, VacancyWriter, TagExtractor):
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAiEngine:
         """One client per process, with the timeout and retry budget set explicitly (the SDK's defaults,
-        10 minutes and 2 retries, would outlive any Lambda); within a job its deadline tightens both."""
-        client = DeadlineBoundOpenAI(
+        10 minutes and 2 retries, would outlive any Lambda); within a job its deadline tightens both. The
+        retries are spent by `engines.openai.retries`, not by the SDK (see `StructuredChat`)."""
+        client = openai.OpenAI(
             api_key=openai_api_key(settings) or PLACEHOLDER_API_KEY,
             base_url=settings.openai_base_url or OPENAI_DEFAULT_BASE_URL,
             timeout=settings.openai_timeout_seconds,

@@ -10,6 +10,8 @@ Criterion sets come from the request, so the models holding per-criterion judgem
 one required field per criterion (named by alias, so any snake_case name works, even `class` or
 `model_config`), no others. Constraints the strict schema subset may not carry (non-blank text) are
 plain validators: they check without adding schema keywords an endpoint could refuse.
+
+Their schema is built where it is sent (`engines.openai.chat.output_schema`, with `UntitledJsonSchema`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
-from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 # An enum rather than minimum/maximum: every structured-output backend (OpenAI, vLLM, Ollama) supports it.
@@ -33,7 +35,7 @@ def _one_line(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def _not_blank(value: str) -> str:
+def _trimmed(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
@@ -53,8 +55,10 @@ def _some_phrases(values: list[str]) -> list[str]:
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
-NonBlankLine = Annotated[str, AfterValidator(_one_line), AfterValidator(_not_blank)]
-NonBlankText = Annotated[str, AfterValidator(_not_blank)]
+NonBlankLine = Annotated[str, AfterValidator(_one_line), AfterValidator(_trimmed)]
+# Not the requests' `NonBlankText` (models.base), which keeps a client's text as sent and refuses NUL: a
+# model's answer is kept without its surrounding whitespace.
+TrimmedText = Annotated[str, AfterValidator(_trimmed)]
 Phrases = Annotated[list[str], AfterValidator(_phrases)]
 
 
@@ -71,25 +75,10 @@ class UntitledJsonSchema(GenerateJsonSchema):
 
 
 class Output(BaseModel):
-    """Every output refuses unknown keys, like the strict schema does, and its schema has no titles.
+    """Every output refuses unknown keys, like the strict schema does (`additionalProperties: false`).
     (A docstring on an output model would become a schema description: use comments there.)"""
 
     model_config = ConfigDict(extra="forbid")
-
-    @classmethod
-    def model_json_schema(
-        cls,
-        by_alias: bool | None = None,
-        ref_template: str = DEFAULT_REF_TEMPLATE,
-        schema_generator: type[GenerateJsonSchema] = UntitledJsonSchema,
-        mode: JsonSchemaMode = "validation",
-        *,
-        union_format: Literal["any_of", "primitive_type_array"] = "any_of",
-    ) -> dict[str, Any]:
-        # The SDK builds the strict schema from this method; json_object mode sends it in the prompt.
-        return super().model_json_schema(
-            by_alias, ref_template, schema_generator, mode, union_format=union_format
-        )
 
 
 class Criterion(Output):
@@ -104,7 +93,7 @@ class AssessmentOutput(Output):
     """A resume judged against a vacancy; `criteria` is replaced per criterion set."""
 
     criteria: BaseModel
-    summary: NonBlankText
+    summary: TrimmedText
     pros: Phrases
     cons: Phrases
     prompt_injection_detected: bool
@@ -114,23 +103,23 @@ class InterviewAnalysisOutput(Output):
     """An interview judged; `criteria` and `recommendation` are replaced per criterion and phrase set."""
 
     criteria: BaseModel
-    summary: NonBlankText
+    summary: TrimmedText
     pros: Phrases
     cons: Phrases
     recommendation: str
 
 
 class InterviewerTurnOutput(Output):
-    question: NonBlankText
+    question: TrimmedText
 
 
 class CandidateTurnOutput(Output):
-    answer: NonBlankText
+    answer: TrimmedText
 
 
 class VacancyOutput(Output):
     title: NonBlankLine
-    body: NonBlankText
+    body: TrimmedText
 
 
 class TagsOutput(Output):
