@@ -31,7 +31,7 @@ def test_every_function_gets_the_variables_its_cold_start_checks(
         for function_id in function_ids(stack, handler):
             variables = stack.raw["Resources"][function_id]["Properties"]["Environment"]["Variables"]
             # Tokens (Ref, Fn::GetAtt) resolve to strings in AWS; the checks read only presence and form.
-            environ = {name: value if isinstance(value, str) else "token" for name, value in variables.items()}
+            environ = {name: v if isinstance(v, str) else "token" for name, v in variables.items()}
             environ[resources.LAMBDA_HANDLER_ENV] = handler
             for model in models_of(handler):
                 check_settings(model, environ)
