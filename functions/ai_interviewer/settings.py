@@ -298,8 +298,8 @@ class ApiSettings(TaskDeadLettersSettings):
 # The one task whose worker writes the vacancy store (the CDK app gives it the table or the database).
 VACANCY_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
 
-# The functions whose handler module serves more than one function (`_HANDLER` tells them apart in
-# Lambda); a task worker's model is `task_worker_settings`.
+# Each function's model by its handler setting, which Lambda passes as `_HANDLER`: how a module serving
+# two functions (delivery/handler.py) checks the one starting. A task worker's is `task_worker_settings`.
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
     resources.API_HANDLER: ApiSettings,
     resources.NOTIFIER_HANDLER: NotifierSettings,
@@ -315,7 +315,8 @@ def task_worker_settings(task: TaskName, *, calls_model: bool) -> type[Settings]
 
 
 class FunctionSettingsError(RuntimeError):
-    """A function's environment lacks (or mistypes) what it needs. Names the variables, never a value."""
+    """A function's environment lacks what it needs (any value of the wrong form is listed with it).
+    Names the variables, never a value."""
 
     def __init__(self, model: type[Settings], problems: list[str]) -> None:
         super().__init__(f"{model.__name__}: environment incomplete: {'; '.join(problems)}")
