@@ -84,7 +84,7 @@ class Api(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         timeout = cdk.Duration.seconds(resources.API_TIMEOUT_SECONDS)
-        request_limits = {"MAX_BODY_BYTES": str(settings.max_body_bytes)}
+        request_limits = {resources.MAX_BODY_BYTES_ENV: str(settings.max_body_bytes)}
         environment = {
             resources.JOBS_TABLE_ENV: storage.jobs_table.table_name,
             resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
@@ -130,7 +130,9 @@ class Api(Construct):
                     description="The api code serving GET /api/v1/vacancies/{vacancy_id} inside the VPC",
                     timeout=timeout,
                     memory_mb=settings.api_memory_mb,
-                    environment={resources.WEBHOOK_SECRET_ARN_ENV: storage.webhook_secret.secret_arn},
+                    # The api's code checks the api's settings at cold start (ApiSettings): the same
+                    # environment, while its role grants only the token and the database.
+                    environment=environment,
                     vpc_placement=database.placement,
                 ),
             )

@@ -71,27 +71,27 @@ class FunctionBlueprint(Construct):
         )
         # Settings every function reads; resource locations are added by the constructs that own them.
         self.common_environment: dict[str, str] = {
-            "POWERTOOLS_SERVICE_NAME": settings.service_name,
-            "POWERTOOLS_METRICS_NAMESPACE": resources.METRICS_NAMESPACE,
-            "POWERTOOLS_LOG_LEVEL": settings.log_level,
+            resources.POWERTOOLS_SERVICE_NAME_ENV: settings.service_name,
+            resources.POWERTOOLS_METRICS_NAMESPACE_ENV: resources.METRICS_NAMESPACE,
+            resources.POWERTOOLS_LOG_LEVEL_ENV: settings.log_level,
             # Results carry resume text: keep handler return values out of X-Ray.
-            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
-            "POWERTOOLS_LOGGER_LOG_EVENT": "false",
-            "LLM_ENGINE": settings.llm_engine.value,
-            "OPENAI_MODEL": settings.openai_model,
-            "LLM_MAX_CONCURRENCY": str(settings.llm_max_concurrency),
-            "VACANCY_STORE": settings.vacancy_store.value,
-            "JOB_TTL_DAYS": str(settings.job_ttl_days),
+            resources.POWERTOOLS_TRACER_CAPTURE_RESPONSE_ENV: "false",
+            resources.POWERTOOLS_LOGGER_LOG_EVENT_ENV: "false",
+            resources.LLM_ENGINE_ENV: settings.llm_engine.value,
+            resources.OPENAI_MODEL_ENV: settings.openai_model,
+            resources.LLM_MAX_CONCURRENCY_ENV: str(settings.llm_max_concurrency),
+            resources.VACANCY_STORE_ENV: settings.vacancy_store.value,
+            resources.JOB_TTL_DAYS_ENV: str(settings.job_ttl_days),
             # The api describes the configured format in its OpenAPI document; the tag worker uses it.
-            "TAGS_FORMAT": settings.tags_format.value,
-            "PII_MINIMISATION": "on" if settings.pii_minimisation else "off",
+            resources.TAGS_FORMAT_ENV: settings.tags_format.value,
+            resources.PII_MINIMISATION_ENV: "on" if settings.pii_minimisation else "off",
         }
         optional = {
-            "OPENAI_BASE_URL": settings.openai_base_url,
-            "RANK_SHORTLIST": settings.rank_shortlist,
-            "LLM_PRICE_INPUT_PER_MTOK": settings.llm_price_input_per_mtok,
-            "LLM_PRICE_CACHED_INPUT_PER_MTOK": settings.llm_price_cached_input_per_mtok,
-            "LLM_PRICE_OUTPUT_PER_MTOK": settings.llm_price_output_per_mtok,
+            resources.OPENAI_BASE_URL_ENV: settings.openai_base_url,
+            resources.RANK_SHORTLIST_ENV: settings.rank_shortlist,
+            resources.LLM_PRICE_INPUT_PER_MTOK_ENV: settings.llm_price_input_per_mtok,
+            resources.LLM_PRICE_CACHED_INPUT_PER_MTOK_ENV: settings.llm_price_cached_input_per_mtok,
+            resources.LLM_PRICE_OUTPUT_PER_MTOK_ENV: settings.llm_price_output_per_mtok,
         }
         self.common_environment.update(
             {name: str(value) for name, value in optional.items() if value is not None}

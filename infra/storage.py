@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from ai_interviewer import resources
+from ai_interviewer.resources import REQUESTS_PREFIX, RESULTS_PREFIX
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -23,8 +24,6 @@ from infra.audit import AuditRecords
 from infra.compliance import acknowledge, grant_listing, grant_objects
 from infra.deploy_settings import SERVICE_NAME, DeploySettings
 
-REQUESTS_PREFIX = "requests/"
-RESULTS_PREFIX = "results/"
 MAX_RECOVERY_PERIOD_DAYS = 35  # DynamoDB's longest point-in-time recovery window
 
 # What each store calls (ai_interviewer.stores.jobs.dynamodb, ai_interviewer.stores.vacancies.dynamodb).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import VACANCY_WRITING_TASK
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -17,7 +18,7 @@ from infra.vacancy_database import VacancyDatabase
 from infra.work_queue import WorkQueue
 
 # Writes the vacancy store; the other tasks only read their request and write their result.
-STORE_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
+STORE_WRITING_TASK = VACANCY_WRITING_TASK
 # The tasks that record each finished piece of work on the jobs table (tasks/rank_resumes.py,
 # tasks/start_interview.py), so a redelivery does only what is missing.
 TASKS_KEEPING_PROGRESS = frozenset({TaskName.RANK_RESUMES, TaskName.START_INTERVIEW})
@@ -52,13 +53,13 @@ class TaskWorkers(Construct):
                 resources.PAYLOAD_BUCKET_ENV: storage.payload_bucket.bucket_name,
                 resources.AUDIT_BUCKET_ENV: storage.audit.bucket.bucket_name,
                 resources.NOTIFY_QUEUE_URL_ENV: notify_queue.queue_url,
-                "TASK_MAX_RECEIVE_COUNT": str(resources.TASK_MAX_RECEIVE_COUNT),
+                resources.TASK_MAX_RECEIVE_COUNT_ENV: str(resources.TASK_MAX_RECEIVE_COUNT),
             }
             if profile.calls_model:
                 environment |= {
                     resources.OPENAI_SECRET_ARN_ENV: storage.openai_secret.secret_arn,
-                    "OPENAI_TIMEOUT_SECONDS": str(profile.openai_timeout_seconds),
-                    "OPENAI_MAX_RETRIES": str(profile.openai_max_retries),
+                    resources.OPENAI_TIMEOUT_SECONDS_ENV: str(profile.openai_timeout_seconds),
+                    resources.OPENAI_MAX_RETRIES_ENV: str(profile.openai_max_retries),
                 }
             writes_store = task is STORE_WRITING_TASK
             if writes_store and database is None:

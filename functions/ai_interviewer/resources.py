@@ -25,7 +25,9 @@ class TaskName(StrEnum):
         return f"TASK_QUEUE_URL_{self.name}"
 
 
-# Environment variables through which deployed (and local) functions learn where things are.
+# Every environment variable the functions read: the one table for `Settings.from_env`, the CDK app, the
+# local stack and the CLI (a task queue's URL is `TaskName.queue_url_env`).
+# Where deployed (and local) functions find their resources:
 JOBS_TABLE_ENV = "JOBS_TABLE_NAME"
 VACANCIES_TABLE_ENV = "VACANCIES_TABLE_NAME"
 PAYLOAD_BUCKET_ENV = "PAYLOAD_BUCKET_NAME"
@@ -36,6 +38,49 @@ OPENAI_SECRET_ARN_ENV = "OPENAI_SECRET_ARN"
 DATABASE_SECRET_ARN_ENV = "DATABASE_SECRET_ARN"
 # Overrides the secret's `host`: the RDS Proxy endpoint (the generated secret names the cluster).
 DATABASE_HOST_ENV = "DATABASE_HOST"
+DATABASE_URL_ENV = "DATABASE_URL"
+VACANCY_STORE_ENV = "VACANCY_STORE"
+# The webhook token as a value (local runs, tests), instead of WEBHOOK_SECRET_ARN.
+WEBHOOK_SECRET_TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"
+WEBHOOK_SECRET_TOKEN_PREVIOUS_ENV = "WEBHOOK_SECRET_TOKEN_PREVIOUS"
+# The engine and its model:
+LLM_ENGINE_ENV = "LLM_ENGINE"
+OPENAI_API_KEY_ENV = "OPENAI_API_KEY"
+OPENAI_BASE_URL_ENV = "OPENAI_BASE_URL"
+OPENAI_MODEL_ENV = "OPENAI_MODEL"
+LLM_MAX_CONCURRENCY_ENV = "LLM_MAX_CONCURRENCY"
+OPENAI_STRUCTURED_OUTPUTS_ENV = "OPENAI_STRUCTURED_OUTPUTS"
+OPENAI_TIMEOUT_SECONDS_ENV = "OPENAI_TIMEOUT_SECONDS"
+OPENAI_MAX_RETRIES_ENV = "OPENAI_MAX_RETRIES"
+LLM_PRICE_INPUT_PER_MTOK_ENV = "LLM_PRICE_INPUT_PER_MTOK"
+LLM_PRICE_CACHED_INPUT_PER_MTOK_ENV = "LLM_PRICE_CACHED_INPUT_PER_MTOK"
+LLM_PRICE_OUTPUT_PER_MTOK_ENV = "LLM_PRICE_OUTPUT_PER_MTOK"
+# What the tasks do and accept:
+INTERVIEW_QUESTIONS_ENV = "INTERVIEW_QUESTIONS"
+TAGS_FORMAT_ENV = "TAGS_FORMAT"
+PII_MINIMISATION_ENV = "PII_MINIMISATION"
+RANK_SHORTLIST_ENV = "RANK_SHORTLIST"
+TASK_MAX_RECEIVE_COUNT_ENV = "TASK_MAX_RECEIVE_COUNT"
+TASK_RETRY_SCHEDULE_ENV = "TASK_RETRY_SCHEDULE"
+MAX_RESUMES_ENV = "MAX_RESUMES"
+MAX_TEXT_CHARS_ENV = "MAX_TEXT_CHARS"
+MAX_CRITERIA_ENV = "MAX_CRITERIA"
+MAX_BODY_BYTES_ENV = "MAX_BODY_BYTES"
+JOB_TTL_DAYS_ENV = "JOB_TTL_DAYS"
+# Webhook delivery:
+ALLOW_PRIVATE_WEBHOOK_URLS_ENV = "ALLOW_PRIVATE_WEBHOOK_URLS"
+WEBHOOK_RETRY_SCHEDULE_ENV = "WEBHOOK_RETRY_SCHEDULE"
+WEBHOOK_TIMEOUT_SECONDS_ENV = "WEBHOOK_TIMEOUT_SECONDS"
+# Read by Powertools itself (logger, tracer, metrics), set by the CDK app and the local stack:
+POWERTOOLS_SERVICE_NAME_ENV = "POWERTOOLS_SERVICE_NAME"
+POWERTOOLS_METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
+POWERTOOLS_LOG_LEVEL_ENV = "POWERTOOLS_LOG_LEVEL"
+POWERTOOLS_TRACER_CAPTURE_RESPONSE_ENV = "POWERTOOLS_TRACER_CAPTURE_RESPONSE"
+POWERTOOLS_LOGGER_LOG_EVENT_ENV = "POWERTOOLS_LOGGER_LOG_EVENT"
+POWERTOOLS_TRACE_DISABLED_ENV = "POWERTOOLS_TRACE_DISABLED"
+POWERTOOLS_METRICS_DISABLED_ENV = "POWERTOOLS_METRICS_DISABLED"
+# Set by the Lambda runtime: the function's handler setting, which names the function being started.
+LAMBDA_HANDLER_ENV = "_HANDLER"
 
 # Key schema shared by the CDK tables and the local stack's tables.
 JOBS_TABLE_PARTITION_KEY = "pk"
@@ -54,6 +99,10 @@ LOCAL_WEBHOOK_SECRET = "ai-interviewer/webhook-token"
 
 # The audit bucket's keys: one immutable record per job, `jobs/<job_id>.json` (ai_interviewer.audit).
 AUDIT_RECORDS_PREFIX = "jobs/"
+# The payload bucket's keys (claim-check), each prefix granted on its own (infra/storage.py): a request too
+# large for its message (SqsQueues.send_task), a result too large for its item (DynamoDbJobStore.succeed).
+REQUESTS_PREFIX = "requests/"
+RESULTS_PREFIX = "results/"
 
 
 def local_task_queue_name(task: TaskName) -> str:

@@ -13,9 +13,18 @@ import time
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ai_interviewer import resources
 from ai_interviewer.models.jobs import TokenSlot
@@ -35,6 +44,50 @@ DEFAULT_TASK_RETRY_SCHEDULE = (10, 60, 300, 900)
 DEFAULT_MAX_CRITERIA = 20
 # EU AI Act Art. 26(6): a deployer keeps the logs of a high-risk system for at least six months.
 DEFAULT_AUDIT_RETENTION_DAYS = 180
+
+
+# Each field `Settings.from_env` reads and its variable (the names are in `resources`, the one table); the
+# task queues' URLs are read per task (`TaskName.queue_url_env`).
+ENVIRONMENT: dict[str, str] = {
+    "webhook_secret_token": resources.WEBHOOK_SECRET_TOKEN_ENV,
+    "webhook_secret_token_previous": resources.WEBHOOK_SECRET_TOKEN_PREVIOUS_ENV,
+    "webhook_secret_arn": resources.WEBHOOK_SECRET_ARN_ENV,
+    "llm_engine": resources.LLM_ENGINE_ENV,
+    "openai_api_key": resources.OPENAI_API_KEY_ENV,
+    "openai_secret_arn": resources.OPENAI_SECRET_ARN_ENV,
+    "openai_base_url": resources.OPENAI_BASE_URL_ENV,
+    "openai_model": resources.OPENAI_MODEL_ENV,
+    "llm_max_concurrency": resources.LLM_MAX_CONCURRENCY_ENV,
+    "openai_structured_outputs": resources.OPENAI_STRUCTURED_OUTPUTS_ENV,
+    "openai_timeout_seconds": resources.OPENAI_TIMEOUT_SECONDS_ENV,
+    "openai_max_retries": resources.OPENAI_MAX_RETRIES_ENV,
+    "interview_questions": resources.INTERVIEW_QUESTIONS_ENV,
+    "tags_format": resources.TAGS_FORMAT_ENV,
+    "pii_minimisation": resources.PII_MINIMISATION_ENV,
+    "task_max_receive_count": resources.TASK_MAX_RECEIVE_COUNT_ENV,
+    "task_retry_schedule": resources.TASK_RETRY_SCHEDULE_ENV,
+    "rank_shortlist": resources.RANK_SHORTLIST_ENV,
+    "llm_price_input_per_mtok": resources.LLM_PRICE_INPUT_PER_MTOK_ENV,
+    "llm_price_cached_input_per_mtok": resources.LLM_PRICE_CACHED_INPUT_PER_MTOK_ENV,
+    "llm_price_output_per_mtok": resources.LLM_PRICE_OUTPUT_PER_MTOK_ENV,
+    "allow_private_webhook_urls": resources.ALLOW_PRIVATE_WEBHOOK_URLS_ENV,
+    "webhook_retry_schedule": resources.WEBHOOK_RETRY_SCHEDULE_ENV,
+    "webhook_timeout_seconds": resources.WEBHOOK_TIMEOUT_SECONDS_ENV,
+    "max_resumes": resources.MAX_RESUMES_ENV,
+    "max_text_chars": resources.MAX_TEXT_CHARS_ENV,
+    "max_criteria": resources.MAX_CRITERIA_ENV,
+    "max_body_bytes": resources.MAX_BODY_BYTES_ENV,
+    "job_ttl_days": resources.JOB_TTL_DAYS_ENV,
+    "jobs_table_name": resources.JOBS_TABLE_ENV,
+    "vacancies_table_name": resources.VACANCIES_TABLE_ENV,
+    "payload_bucket_name": resources.PAYLOAD_BUCKET_ENV,
+    "audit_bucket_name": resources.AUDIT_BUCKET_ENV,
+    "notify_queue_url": resources.NOTIFY_QUEUE_URL_ENV,
+    "vacancy_store": resources.VACANCY_STORE_ENV,
+    "database_url": resources.DATABASE_URL_ENV,
+    "database_secret_arn": resources.DATABASE_SECRET_ARN_ENV,
+    "database_host": resources.DATABASE_HOST_ENV,
+}
 
 
 class EngineChoice(StrEnum):
@@ -115,6 +168,36 @@ class Settings(BaseModel):
     database_secret_arn: str | None = None
     database_host: str | None = None  # the RDS Proxy endpoint, when the secret names the cluster
 
+    # What a function cannot start without beyond its required fields: set by the per-function models
+    # below, so a deployed function missing a variable fails its cold start, not its first job.
+    needs_webhook_token: ClassVar[bool] = False  # signs webhooks or authenticates requests
+    needs_vacancies_table: ClassVar[bool] = False  # reads the vacancy store when it is DynamoDB
+    needs_vacancy_store: ClassVar[bool] = False  # writes the vacancy store, DynamoDB or PostgreSQL
+    needs_model_endpoint: ClassVar[bool] = False  # asks the configured engine, OpenAI when chosen
+
+    @model_validator(mode="after")
+    def _function_needs(self) -> Self:
+        missing = []
+        token, arn = resources.WEBHOOK_SECRET_TOKEN_ENV, resources.WEBHOOK_SECRET_ARN_ENV
+        if self.needs_webhook_token and self.webhook_secret_token is None and not self.webhook_secret_arn:
+            missing.append(f"{token} or {arn}")
+        dynamodb = self.vacancy_store is VacancyStoreChoice.DYNAMODB
+        # Set, not defaulted: the default is the local stack's table.
+        table_set = "vacancies_table_name" in self.model_fields_set
+        if (self.needs_vacancies_table or self.needs_vacancy_store) and dynamodb and not table_set:
+            missing.append(resources.VACANCIES_TABLE_ENV)
+        if self.needs_vacancy_store and not dynamodb and not (self.database_url or self.database_secret_arn):
+            missing.append(f"{resources.DATABASE_URL_ENV} or {resources.DATABASE_SECRET_ARN_ENV}")
+        has_endpoint = self.openai_api_key or self.openai_secret_arn or self.openai_base_url
+        if self.needs_model_endpoint and self.llm_engine is EngineChoice.OPENAI and not has_endpoint:
+            missing.append(
+                f"{resources.OPENAI_API_KEY_ENV} or {resources.OPENAI_SECRET_ARN_ENV}"
+                f" or {resources.OPENAI_BASE_URL_ENV}"
+            )
+        if missing:
+            raise PydanticCustomError(_MISSING_ENVIRONMENT, "missing {names}", {"names": ", ".join(missing)})
+        return self
+
     @field_validator("webhook_retry_schedule", "task_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:
@@ -138,55 +221,142 @@ class Settings(BaseModel):
         return EngineChoice.OPENAI if has_endpoint else EngineChoice.HEURISTIC
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+    def from_env(cls, environ: Mapping[str, str]) -> Self:
         """Read the contract's variables (and the resource locations the CDK app injects)."""
-        plain = {
-            "webhook_secret_token": "WEBHOOK_SECRET_TOKEN",
-            "webhook_secret_token_previous": "WEBHOOK_SECRET_TOKEN_PREVIOUS",
-            "webhook_secret_arn": resources.WEBHOOK_SECRET_ARN_ENV,
-            "llm_engine": "LLM_ENGINE",
-            "openai_api_key": "OPENAI_API_KEY",
-            "openai_secret_arn": resources.OPENAI_SECRET_ARN_ENV,
-            "openai_base_url": "OPENAI_BASE_URL",
-            "openai_model": "OPENAI_MODEL",
-            "llm_max_concurrency": "LLM_MAX_CONCURRENCY",
-            "openai_structured_outputs": "OPENAI_STRUCTURED_OUTPUTS",
-            "openai_timeout_seconds": "OPENAI_TIMEOUT_SECONDS",
-            "openai_max_retries": "OPENAI_MAX_RETRIES",
-            "interview_questions": "INTERVIEW_QUESTIONS",
-            "tags_format": "TAGS_FORMAT",
-            "pii_minimisation": "PII_MINIMISATION",
-            "task_max_receive_count": "TASK_MAX_RECEIVE_COUNT",
-            "task_retry_schedule": "TASK_RETRY_SCHEDULE",
-            "rank_shortlist": "RANK_SHORTLIST",
-            "llm_price_input_per_mtok": "LLM_PRICE_INPUT_PER_MTOK",
-            "llm_price_cached_input_per_mtok": "LLM_PRICE_CACHED_INPUT_PER_MTOK",
-            "llm_price_output_per_mtok": "LLM_PRICE_OUTPUT_PER_MTOK",
-            "allow_private_webhook_urls": "ALLOW_PRIVATE_WEBHOOK_URLS",
-            "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
-            "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
-            "max_resumes": "MAX_RESUMES",
-            "max_text_chars": "MAX_TEXT_CHARS",
-            "max_criteria": "MAX_CRITERIA",
-            "max_body_bytes": "MAX_BODY_BYTES",
-            "job_ttl_days": "JOB_TTL_DAYS",
-            "jobs_table_name": resources.JOBS_TABLE_ENV,
-            "vacancies_table_name": resources.VACANCIES_TABLE_ENV,
-            "payload_bucket_name": resources.PAYLOAD_BUCKET_ENV,
-            "audit_bucket_name": resources.AUDIT_BUCKET_ENV,
-            "notify_queue_url": resources.NOTIFY_QUEUE_URL_ENV,
-            "vacancy_store": "VACANCY_STORE",
-            "database_url": "DATABASE_URL",
-            "database_secret_arn": resources.DATABASE_SECRET_ARN_ENV,
-            "database_host": resources.DATABASE_HOST_ENV,
-        }
         values: dict[str, Any] = {
-            field: environ[var] for field, var in plain.items() if environ.get(var, "").strip()
+            field: environ[var] for field, var in ENVIRONMENT.items() if environ.get(var, "").strip()
         }
         values["task_queue_urls"] = {
             task: environ[task.queue_url_env] for task in TaskName if environ.get(task.queue_url_env)
         }
         return cls.model_validate(values)
+
+
+_MISSING_ENVIRONMENT = "missing_environment"
+
+
+# One model per function: the resources it reads are required (no local defaults), so `from_env` fails on
+# a deployed function's incomplete environment. `Settings` itself keeps every default for tests and the CLI.
+class FunctionSettings(Settings):
+    """What every function reads: the jobs table and the payload bucket (claim-checked bodies)."""
+
+    jobs_table_name: str
+    payload_bucket_name: str
+
+
+class NotifyDeadLettersSettings(FunctionSettings):
+    """The notify DLQ's consumer: ends a delivery chain as exhausted in the jobs table."""
+
+
+class NotifierSettings(FunctionSettings):
+    """The notifier: signs each webhook and re-queues the retries on the notify queue."""
+
+    notify_queue_url: str
+    needs_webhook_token: ClassVar[bool] = True
+
+
+class TaskDeadLettersSettings(FunctionSettings):
+    """The task DLQs' consumer: fails a job `worker_crashed`, records its audit and queues its webhook."""
+
+    notify_queue_url: str
+    audit_bucket_name: str
+
+
+class TaskWorkerSettings(TaskDeadLettersSettings):
+    """A task worker: runs a job and finishes it as the DLQ consumer would fail it."""
+
+
+class ModelWorkerSettings(TaskWorkerSettings):
+    """A worker of a task that asks the engine (`TaskSpec.calls_model`)."""
+
+    needs_model_endpoint: ClassVar[bool] = True
+
+
+class VacancyWriterSettings(TaskWorkerSettings):
+    """The worker of the task that stores vacancies (`VACANCY_WRITING_TASK`)."""
+
+    needs_vacancy_store: ClassVar[bool] = True
+
+
+class ApiSettings(TaskDeadLettersSettings):
+    """The api (and the PostgreSQL variant's vacancy reader, which runs the same code): authenticates,
+    accepts jobs onto every task queue, reads results, audit records and, on DynamoDB, vacancies."""
+
+    task_queue_urls: dict[TaskName, str]
+    needs_webhook_token: ClassVar[bool] = True
+    needs_vacancies_table: ClassVar[bool] = True
+
+    @field_validator("task_queue_urls")
+    @classmethod
+    def _every_task_queue(cls, urls: dict[TaskName, str]) -> dict[TaskName, str]:
+        missing = [task.queue_url_env for task in TaskName if not urls.get(task)]
+        if missing:
+            raise PydanticCustomError(_MISSING_ENVIRONMENT, "missing {names}", {"names": ", ".join(missing)})
+        return urls
+
+
+# The one task whose worker writes the vacancy store (the CDK app gives it the table or the database).
+VACANCY_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
+
+# Each function's model by its handler setting, which Lambda passes as `_HANDLER`: how a module serving
+# two functions (delivery/handler.py) checks the one starting. A task worker's is `task_worker_settings`.
+FUNCTION_SETTINGS: dict[str, type[Settings]] = {
+    resources.API_HANDLER: ApiSettings,
+    resources.NOTIFIER_HANDLER: NotifierSettings,
+    resources.NOTIFY_DEAD_LETTERS_HANDLER: NotifyDeadLettersSettings,
+    resources.TASK_DEAD_LETTERS_HANDLER: TaskDeadLettersSettings,
+}
+
+
+def task_worker_settings(task: TaskName, *, calls_model: bool) -> type[Settings]:
+    if task is VACANCY_WRITING_TASK:
+        return VacancyWriterSettings
+    return ModelWorkerSettings if calls_model else TaskWorkerSettings
+
+
+class FunctionSettingsError(RuntimeError):
+    """A function's environment lacks what it needs (any value of the wrong form is listed with it).
+    Names the variables, never a value."""
+
+    def __init__(self, model: type[Settings], problems: list[str]) -> None:
+        super().__init__(f"{model.__name__}: environment incomplete: {'; '.join(problems)}")
+        self.problems = problems
+
+
+def _problems(error: ValidationError) -> list[str]:
+    problems = []
+    for detail in error.errors(include_url=False, include_input=False, include_context=True):
+        field = detail["loc"][0] if detail["loc"] else None
+        name = ENVIRONMENT.get(field, str(field)) if isinstance(field, str) else None
+        if detail["type"] == _MISSING_ENVIRONMENT:
+            problems.append(f"missing {detail['ctx']['names']}")
+        elif detail["type"] == "missing":
+            problems.append(f"missing {name}")
+        else:
+            # The error's type only: a message may quote the value (a custom validator's ValueError).
+            problems.append(f"invalid {name} ({detail['type']})")
+    return problems
+
+
+def check_settings(model: type[Settings], environ: Mapping[str, str] | None = None) -> None:
+    """Validate `model` from the environment, at a handler module's import (Lambda's init phase), so a
+    missing variable fails the cold start: FunctionSettingsError, naming the variables (the pydantic
+    error, which quotes values, is not chained). Values that are only invalid raise pydantic's error, as
+    `get_settings` would on the first invocation (secrets are SecretStr, which takes any string)."""
+    try:
+        model.from_env(os.environ if environ is None else environ)
+    except ValidationError as error:
+        kinds = {detail["type"] for detail in error.errors(include_url=False, include_input=False)}
+        if kinds & {"missing", _MISSING_ENVIRONMENT}:
+            raise FunctionSettingsError(model, _problems(error)) from None
+        raise
+
+
+def check_cold_start(module_default: type[Settings], environ: Mapping[str, str] | None = None) -> None:
+    """`check_settings` for the function Lambda is starting, which `_HANDLER` names; outside Lambda (the
+    local stack, tests) for what every function of the importing module needs, `module_default`."""
+    env = os.environ if environ is None else environ
+    check_settings(FUNCTION_SETTINGS.get(env.get(resources.LAMBDA_HANDLER_ENV, ""), module_default), env)
 
 
 def load_dotenv(path: Path, environ: dict[str, str] | os._Environ[str]) -> None:

@@ -29,7 +29,7 @@ from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
 from ai_interviewer.tasks import task_spec
 
-TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
+TOKEN_ENV = resources.WEBHOOK_SECRET_TOKEN_ENV
 # How long a stop waits for the invocations in flight (a webhook attempt times out after about 15 s).
 POLLER_STOP_SECONDS = 20
 # Pollers whose long poll is cut by the emulation's end retry once and then end.
@@ -41,12 +41,13 @@ API_ENVIRONMENTS = 1
 
 # Defaults for a developer machine; anything the user set (environment or .env) wins.
 LOCAL_DEFAULTS = {
-    "ALLOW_PRIVATE_WEBHOOK_URLS": "true",
-    "POWERTOOLS_SERVICE_NAME": "ai-interviewer-local",
-    "POWERTOOLS_LOG_LEVEL": "INFO",  # function logs go to a file (or stderr), not among the progress lines
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_METRICS_NAMESPACE": "AiInterviewerLocal",
+    resources.ALLOW_PRIVATE_WEBHOOK_URLS_ENV: "true",
+    resources.POWERTOOLS_SERVICE_NAME_ENV: "ai-interviewer-local",
+    # Function logs go to a file (or stderr), not among the progress lines.
+    resources.POWERTOOLS_LOG_LEVEL_ENV: "INFO",
+    resources.POWERTOOLS_TRACE_DISABLED_ENV: "true",
+    resources.POWERTOOLS_METRICS_DISABLED_ENV: "true",
+    resources.POWERTOOLS_METRICS_NAMESPACE_ENV: "AiInterviewerLocal",
 }
 
 
@@ -136,9 +137,10 @@ class LocalStack:
         from ai_interviewer.stores.jobs.dynamodb import DynamoDbJobStore  # noqa: PLC0415
         from ai_interviewer.stores.payloads.s3 import S3PayloadStore  # noqa: PLC0415
 
+        service, level = resources.POWERTOOLS_SERVICE_NAME_ENV, resources.POWERTOOLS_LOG_LEVEL_ENV
         route_function_logs(
-            self.environ.get("POWERTOOLS_SERVICE_NAME", LOCAL_DEFAULTS["POWERTOOLS_SERVICE_NAME"]),
-            self.environ.get("POWERTOOLS_LOG_LEVEL", LOCAL_DEFAULTS["POWERTOOLS_LOG_LEVEL"]),
+            self.environ.get(service, LOCAL_DEFAULTS[service]),
+            self.environ.get(level, LOCAL_DEFAULTS[level]),
             self.function_log,
         )
         self._emulation = AwsEmulation()

@@ -18,7 +18,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.resources import TaskName
-from ai_interviewer.settings import get_settings
+from ai_interviewer.settings import (
+    TaskDeadLettersSettings,
+    check_cold_start,
+    check_settings,
+    get_settings,
+    task_worker_settings,
+)
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import default_services, import_engine
 from ai_interviewer.worker.deadline import invocation_deadline
@@ -26,11 +32,16 @@ from ai_interviewer.worker.processing import process_batch, process_dead_letters
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
+# In Lambda's init phase: what every function of this module needs (all the DLQ consumer needs); a task
+# worker's own needs are checked when its handler is looked up, also at init.
+check_cold_start(TaskDeadLettersSettings)
+
 
 @functools.cache
 def task_handler(task: TaskName) -> LambdaHandler:
     """`task`'s worker: the same decorators and batch loop for every task."""
     spec = task_spec(task)
+    check_settings(task_worker_settings(task, calls_model=spec.calls_model))
     if spec.calls_model:
         import_engine(get_settings())
 

@@ -22,7 +22,7 @@ from ai_interviewer.models.jobs import (
 )
 from ai_interviewer.models.payloads import ErrorDetail
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.resources import JOBS_TABLE_PARTITION_KEY, TTL_ATTRIBUTE
+from ai_interviewer.resources import JOBS_TABLE_PARTITION_KEY, RESULTS_PREFIX, TTL_ATTRIBUTE
 from ai_interviewer.stores.jobs.base import IdempotencyKeyHeldError, JobStore
 from ai_interviewer.stores.payloads.base import PayloadStore
 
@@ -287,7 +287,7 @@ class DynamoDbJobStore(JobStore):
         }
         sets = ["#status = :succeeded", "finished_at = :now"]
         if len(serialised.encode()) > INLINE_RESULT_LIMIT:
-            key = f"results/{job_id}.json"
+            key = f"{RESULTS_PREFIX}{job_id}.json"
             self._payloads.put(key, serialised.encode())
             sets.append("result_s3_key = :result_key")
             values[":result_key"] = {"S": key}

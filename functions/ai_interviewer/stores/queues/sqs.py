@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ai_interviewer.models.jobs import NotifyMessage, TaskMessage
-from ai_interviewer.resources import TaskName
+from ai_interviewer.resources import REQUESTS_PREFIX, TaskName
 from ai_interviewer.stores.payloads.base import PayloadStore
 from ai_interviewer.stores.queues.base import Queues
 
@@ -37,7 +37,7 @@ class SqsQueues(Queues):
         """Send inline when it fits; otherwise park the request in S3 and send its key (claim-check)."""
         body = message.model_dump_json(exclude_none=True)
         if len(body.encode()) > INLINE_MESSAGE_LIMIT and message.request is not None:
-            key = f"requests/{message.job_id}.json"
+            key = f"{REQUESTS_PREFIX}{message.job_id}.json"
             self._payloads.put(key, json.dumps(message.request, ensure_ascii=False).encode())
             body = message.model_copy(update={"request": None, "request_s3_key": key}).model_dump_json(
                 exclude_none=True

@@ -1,0 +1,39 @@
+"""Each deployed function is given every variable its settings model requires, so its cold-start check
+(ai_interviewer.settings.check_cold_start) passes in AWS; the values here are CloudFormation tokens."""
+
+from __future__ import annotations
+
+import pytest
+from ai_interviewer import resources
+from ai_interviewer.resources import TaskName
+from ai_interviewer.settings import FUNCTION_SETTINGS, Settings, check_settings, task_worker_settings
+from ai_interviewer.tasks import task_spec
+
+from tests.infra.synthesis import Synthesized, function_ids
+
+
+def models_of(handler: str) -> list[type[Settings]]:
+    """What the handler's module checks at init: its function's model; a task worker's too."""
+    for task in TaskName:
+        if handler == resources.task_handler(task):
+            worker = task_worker_settings(task, calls_model=task_spec(task).calls_model)
+            return [FUNCTION_SETTINGS[resources.TASK_DEAD_LETTERS_HANDLER], worker]
+    return [FUNCTION_SETTINGS[handler]]
+
+
+@pytest.mark.parametrize("variant", ["default_stack", "postgres_stack"])
+def test_every_function_gets_the_variables_its_cold_start_checks(
+    variant: str, request: pytest.FixtureRequest
+) -> None:
+    stack: Synthesized = request.getfixturevalue(variant)
+    checked = 0
+    for handler in resources.function_handlers().values():
+        for function_id in function_ids(stack, handler):
+            variables = stack.raw["Resources"][function_id]["Properties"]["Environment"]["Variables"]
+            # Tokens (Ref, Fn::GetAtt) resolve to strings in AWS; the checks read only presence and form.
+            environ = {name: v if isinstance(v, str) else "token" for name, v in variables.items()}
+            environ[resources.LAMBDA_HANDLER_ENV] = handler
+            for model in models_of(handler):
+                check_settings(model, environ)
+            checked += 1
+    assert checked == len(resources.function_handlers()) + (variant == "postgres_stack")  # the reader
