@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
-from ai_interviewer.settings import VACANCY_WRITING_TASK
+from ai_interviewer.tasks import task_spec
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -16,12 +16,6 @@ from infra.function_blueprint import FunctionBlueprint, FunctionSpec
 from infra.storage import Storage
 from infra.vacancy_database import VacancyDatabase
 from infra.work_queue import WorkQueue
-
-# Writes the vacancy store; the other tasks only read their request and write their result.
-STORE_WRITING_TASK = VACANCY_WRITING_TASK
-# The tasks that record each finished piece of work on the jobs table (tasks/rank_resumes.py,
-# tasks/start_interview.py), so a redelivery does only what is missing.
-TASKS_KEEPING_PROGRESS = frozenset({TaskName.RANK_RESUMES, TaskName.START_INTERVIEW})
 
 
 class TaskWorkers(Construct):
@@ -61,7 +55,7 @@ class TaskWorkers(Construct):
                     resources.OPENAI_TIMEOUT_SECONDS_ENV: str(profile.openai_timeout_seconds),
                     resources.OPENAI_MAX_RETRIES_ENV: str(profile.openai_max_retries),
                 }
-            writes_store = task is STORE_WRITING_TASK
+            writes_store = task_spec(task).writes_vacancies
             if writes_store and database is None:
                 environment[resources.VACANCIES_TABLE_ENV] = storage.vacancies_table.table_name
             function = blueprint.build(
@@ -79,7 +73,7 @@ class TaskWorkers(Construct):
             role = function.role
             assert role is not None
             storage.grant_job_progress(role)
-            if task in TASKS_KEEPING_PROGRESS:
+            if task_spec(task).keeps_progress:
                 storage.grant_task_progress(role)
             storage.grant_request_consumption(role)
             storage.grant_result_upload(role)

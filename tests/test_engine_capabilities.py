@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import abstractmethod
 
 import pytest
+from ai_interviewer.engines import capabilities
 from ai_interviewer.engines.capabilities import (
     Engine,
     Interviewer,
@@ -90,10 +91,14 @@ def test_a_task_gets_the_capability_it_asks_for_and_a_missing_one_is_named() -> 
         services.engine_for(ResumeAssessor)
 
 
-EVERY_CAPABILITY = {ResumeAssessor, Interviewer, VacancyWriter, TagExtractor}
+# Every capability the port defines: the classes of engines.capabilities that extend Engine directly.
+EVERY_CAPABILITY = {
+    value for value in vars(capabilities).values() if isinstance(value, type) and Engine in value.__bases__
+}
 
 
 def test_both_engines_offer_every_capability() -> None:
+    assert {ResumeAssessor, Interviewer, VacancyWriter, TagExtractor} <= EVERY_CAPABILITY
     assert set(capabilities_of(HeuristicEngine())) == EVERY_CAPABILITY
     from ai_interviewer.engines.openai.engine import OpenAiEngine  # noqa: PLC0415
 

@@ -239,3 +239,29 @@ def test_the_cli_runs_a_handler_on_its_own_emulation_with_the_result_on_stdout(t
     response = json.loads(completed.stdout)  # stdout is the return value alone
     assert response["statusCode"] == 202
     assert json.loads(response["body"])["job_id"] in completed.stderr  # the "job accepted" log line
+
+
+def test_a_task_without_sample_files_gets_its_events_from_its_spec(tmp_path: Path) -> None:
+    """Only the envelope task's files: another task's API and SQS events come from its spec's example."""
+    from ai_interviewer.tasks import task_spec  # noqa: PLC0415
+
+    for kind, name in (("api", invoke.ENVELOPE_TASK.route), ("sqs", invoke.ENVELOPE_TASK.value)):
+        (tmp_path / kind).mkdir()
+        source = invoke.EVENTS_DIR / kind / f"{name}.json"
+        (tmp_path / kind / f"{name}.json").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    task = TaskName.START_INTERVIEW
+    example = task_spec(task).request_example
+
+    api_event = invoke.sample_api_event(task.route, tmp_path)
+    assert api_event["path"] == api_event["resource"] == f"/api/v1/webhook/{task.route}"
+    assert api_event["requestContext"]["resourcePath"] == api_event["resource"]
+    assert json.loads(api_event["body"]) == example
+    fresh = invoke.generate_event(task.route, "another-token", events_dir=tmp_path)
+    assert fresh["headers"]["X-Webhook-Token"] == "another-token" and json.loads(fresh["body"]) == example
+
+    (record,) = invoke.sample_sqs_event(task.value, tmp_path)["Records"]
+    message = TaskMessage.model_validate_json(record["body"])
+    assert message.task is task and message.request == example
+    assert record["eventSourceARN"].endswith(":ai-interviewer-start-interview")
+    with pytest.raises(invoke.InvokeError, match="no route or task 'nothing-here'"):
+        invoke.sample_api_event("nothing-here", tmp_path)

@@ -435,9 +435,11 @@ def test_every_template_renders_in_both_languages_with_nothing_left_unfilled(ver
     root = resources.files("ai_interviewer.prompts").joinpath(version)
     names = {lang: sorted(p.name for p in root.joinpath(lang.value).iterdir()) for lang in Language}
     assert names[Language.RU] == names[Language.EN]
-    assert names[Language.EN] == sorted(
+    # An older version lacks the templates of tasks added after it (only the current version runs), but
+    # holds none the current version dropped.
+    assert set(names[Language.EN]) <= {
         p.name for p in resources.files("ai_interviewer.prompts").joinpath(CURRENT_VERSION, "en").iterdir()
-    ), "every version has the same set of templates"
+    }, "no version has a template the current version lacks"
     templates = PromptTemplates(version)
     values = {
         "boundary": "ab12",

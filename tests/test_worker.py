@@ -12,11 +12,11 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from ai_interviewer.errors import PermanentError, TransientError, failure_message
+from ai_interviewer.local.invoke import sample_sqs_event
 from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.usage import Usage
@@ -29,7 +29,6 @@ from botocore.exceptions import ClientError
 from tests.conftest import TEST_TOKEN, AwsStack
 from tests.test_tasks import SCRIPTED_USAGE, ScriptedEngine
 
-EVENTS = Path(__file__).resolve().parent.parent / "events" / "sqs"
 HOOK = "https://example.com/hook"
 NO_FAILURES: dict[str, list[Any]] = {"batchItemFailures": []}
 
@@ -43,8 +42,8 @@ def lambda_handler(task: TaskName) -> Any:
 
 
 def load_event(task: TaskName) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / f"{task.value}.json").read_text(encoding="utf-8"))
-    return event
+    """The task's sample SQS event (a task without a file of its own gets one from its spec)."""
+    return sample_sqs_event(task.value)
 
 
 def message_of(event: dict[str, Any], index: int = 0) -> TaskMessage:

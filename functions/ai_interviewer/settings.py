@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,9 @@ from ai_interviewer import resources
 from ai_interviewer.models.jobs import TokenSlot
 from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.resources import TaskName
+
+if TYPE_CHECKING:
+    from ai_interviewer.tasks.spec import TaskSpec
 
 # About a day, in the spirit of Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
@@ -273,7 +276,7 @@ class ModelWorkerSettings(TaskWorkerSettings):
 
 
 class VacancyWriterSettings(TaskWorkerSettings):
-    """The worker of the task that stores vacancies (`VACANCY_WRITING_TASK`)."""
+    """The worker of a task that stores vacancies (`TaskSpec.writes_vacancies`)."""
 
     needs_vacancy_store: ClassVar[bool] = True
 
@@ -295,9 +298,6 @@ class ApiSettings(TaskDeadLettersSettings):
         return urls
 
 
-# The one task whose worker writes the vacancy store (the CDK app gives it the table or the database).
-VACANCY_WRITING_TASK = TaskName.ADD_VACANCY_WITH_CANDIDATES
-
 # Each function's model by its handler setting, which Lambda passes as `_HANDLER`: how a module serving
 # two functions (delivery/handler.py) checks the one starting. A task worker's is `task_worker_settings`.
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
@@ -308,10 +308,10 @@ FUNCTION_SETTINGS: dict[str, type[Settings]] = {
 }
 
 
-def task_worker_settings(task: TaskName, *, calls_model: bool) -> type[Settings]:
-    if task is VACANCY_WRITING_TASK:
+def task_worker_settings(spec: TaskSpec) -> type[Settings]:
+    if spec.writes_vacancies:
         return VacancyWriterSettings
-    return ModelWorkerSettings if calls_model else TaskWorkerSettings
+    return ModelWorkerSettings if spec.calls_model else TaskWorkerSettings
 
 
 class FunctionSettingsError(RuntimeError):

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from ai_interviewer.resources import TaskName
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance, response_schema_conformance
@@ -21,9 +22,9 @@ from tests.e2e.test_local_stack import SECRET_TOKEN, StackProcess, local_stack
 pytestmark = pytest.mark.e2e
 
 EXAMPLES_PER_OPERATION = 5
-# The operations exercised: the five task routes, the job (status, redeliver, audit) and vacancy routes
-# and health (schemathesis leaves out the route it loaded the document from).
-OPERATIONS = 10
+# The operations exercised: every task route, the job (status, redeliver, audit) and vacancy routes and
+# health (schemathesis leaves out the route it loaded the document from).
+OPERATIONS = len(TaskName) + 5
 CHECKS = [not_a_server_error, response_schema_conformance, positive_data_acceptance]
 DOCUMENT_CHECKS = [not_a_server_error, response_schema_conformance]
 

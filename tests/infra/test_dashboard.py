@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ai_interviewer.delivery.notifier import NotifyOutcome
+from ai_interviewer.resources import TaskName
 
 from tests.infra.synthesis import Synthesized, python_function_ids, ref_ids
 from tests.infra.test_observability import queue_ids
@@ -42,7 +43,7 @@ def test_dashboard_shows_jobs_per_task_deliveries_and_lambda_health(default_stac
     body, _ = dashboard_body(default_stack)
     titles = {w["properties"].get("title"): w for w in body["widgets"]}
     accepted = titles["Jobs accepted per task (messages sent to its queue)"]
-    assert len(metrics_of(accepted)) == 5  # one line per task queue
+    assert len(metrics_of(accepted)) == len(TaskName)  # one line per task queue
     shown = json.dumps(body)
     for name in ("JobsSucceeded", "JobsFailed", "JobAttemptsFailed"):
         assert f'"{name}"' in shown
@@ -60,4 +61,4 @@ def test_dashboard_and_log_locations_are_outputs(default_stack: Synthesized) -> 
     log_groups = set(default_stack.resources("AWS::Logs::LogGroup"))
     for name in ("ApiLogGroup", "AccessLogGroup", "WorkerLogGroups", "NotifierLogGroup"):
         assert ref_ids(outputs[name]["Value"]) and ref_ids(outputs[name]["Value"]) <= log_groups
-    assert len(ref_ids(outputs["WorkerLogGroups"]["Value"])) == 5
+    assert len(ref_ids(outputs["WorkerLogGroups"]["Value"])) == len(TaskName)

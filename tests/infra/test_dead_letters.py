@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ai_interviewer import resources
+from ai_interviewer.resources import TaskName
 
 from tests.infra.synthesis import Synthesized, actions_of, function_ids, ref_ids, role_of, statements_of
 
@@ -41,7 +42,7 @@ def test_every_dead_letter_queue_has_a_consumer(default_stack: Synthesized) -> N
     dead_letter_queues = set(_dead_letter_queues(default_stack))
     task_sources = _sources_of(default_stack, task_consumer)
     notify_sources = _sources_of(default_stack, notify_consumer)
-    assert len(task_sources) == 5 and len(notify_sources) == 1
+    assert len(task_sources) == len(TaskName) and len(notify_sources) == 1
     assert task_sources | notify_sources == dead_letter_queues
     assert all("Notify" in queue_id for queue_id in notify_sources)
     assert not any("Notify" in queue_id for queue_id in task_sources)

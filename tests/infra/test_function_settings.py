@@ -16,7 +16,7 @@ def models_of(handler: str) -> list[type[Settings]]:
     """What the handler's module checks at init: its function's model; a task worker's too."""
     for task in TaskName:
         if handler == resources.task_handler(task):
-            worker = task_worker_settings(task, calls_model=task_spec(task).calls_model)
+            worker = task_worker_settings(task_spec(task))
             return [FUNCTION_SETTINGS[resources.TASK_DEAD_LETTERS_HANDLER], worker]
     return [FUNCTION_SETTINGS[handler]]
 

@@ -43,6 +43,8 @@ DEFAULT_TIMEOUT_SECONDS = 60
 NOTIFY_EVENT = "notify"
 # The SQS event a function reads when it is not named after it (the notifier reads the notify queue).
 SQS_SAMPLE_NAMES = {"notifier": NOTIFY_EVENT}
+# Whose sample events lend their envelope to a task with no sample file of its own (`sample_api_event`).
+ENVELOPE_TASK = TaskName.GENERATE_TAGS
 # Which sample event runs when none is given: the api has one per route.
 DEFAULT_API_EVENT = "health"
 # Logs at INFO unless the user chose a level: they are what invoke is run for.
@@ -111,6 +113,8 @@ def read_event(source: str | None, function: FunctionInfo, stdin: TextIO | None 
     stdin = stdin or sys.stdin
     if source is None:
         samples = function.sample_events()
+        if not samples and _task_of(function.name) is not None:
+            return sample_sqs_event(function.name)  # a task without a sample file: from its spec
         if not samples:
             raise InvokeError(f"{function.name} has no sample event in {EVENTS_DIR}: give an event file")
         source = str(samples[0])
@@ -413,8 +417,60 @@ def run(
 
 def event_names(events_dir: Path = EVENTS_DIR) -> list[str]:
     """What generate-event accepts: every route (API event) and every task, plus notify (SQS event)."""
-    routes = sorted(path.stem for path in (events_dir / "api").glob("*.json"))
-    return [*routes, *(task.value for task in TaskName), NOTIFY_EVENT]
+    routes = {path.stem for path in (events_dir / "api").glob("*.json")} | {task.route for task in TaskName}
+    return [*sorted(routes), *(task.value for task in TaskName), NOTIFY_EVENT]
+
+
+def _task_of_route(route: str) -> TaskName | None:
+    return next((task for task in TaskName if task.route == route), None)
+
+
+def sample_api_event(name: str, events_dir: Path = EVENTS_DIR) -> dict[str, Any]:
+    """The repository's sample API event for a route (`rank-resumes`, `health`, ...). A task route with no
+    file of its own gets its spec's example request on the envelope of another task's event: a new task
+    has sample events without new files."""
+    path = events_dir / "api" / f"{name}.json"
+    if path.is_file():
+        event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return event
+    task = _task_of_route(name)
+    if task is None:
+        raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
+    event = json.loads((events_dir / "api" / f"{ENVELOPE_TASK.route}.json").read_text(encoding="utf-8"))
+    envelope_route = f"/webhook/{ENVELOPE_TASK.route}"
+    for holder, key in ((event, "path"), (event, "resource"), (event["requestContext"], "path")):
+        holder[key] = holder[key].replace(envelope_route, f"/webhook/{task.route}")
+    event["requestContext"]["resourcePath"] = event["resource"]
+    event["body"] = json.dumps(task_spec(task).request_example, ensure_ascii=False, indent=2)
+    return event
+
+
+def sample_sqs_event(name: str, events_dir: Path = EVENTS_DIR) -> dict[str, Any]:
+    """The repository's sample SQS event for a task (`rank_resumes`) or `notify`. A task with no file of its
+    own gets a task message of its spec's example request on the envelope of another task's event."""
+    from ai_interviewer.models.jobs import TaskMessage  # noqa: PLC0415
+
+    path = events_dir / "sqs" / f"{name}.json"
+    if path.is_file():
+        event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return event
+    task = _task_of(name)
+    if task is None:
+        raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
+    event = json.loads((events_dir / "sqs" / f"{ENVELOPE_TASK.value}.json").read_text(encoding="utf-8"))
+    record = event["Records"][0]
+    envelope = TaskMessage.model_validate_json(record["body"])
+    request = task_spec(task).request_example
+    body = TaskMessage(job_id=envelope.job_id, task=task, request=request).model_dump_json(exclude_none=True)
+    record.update(
+        {
+            "body": body,
+            "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+            "eventSourceARN": record["eventSourceARN"].rsplit(":", 1)[0]
+            + f":{resources.local_task_queue_name(task)}",
+        }
+    )
+    return event
 
 
 def generate_event(
@@ -425,9 +481,8 @@ def generate_event(
     from ai_interviewer.models.jobs import NotifyMessage, TaskMessage  # noqa: PLC0415
 
     now_ms = int(time.time() * 1000)
-    api_sample = events_dir / "api" / f"{name}.json"
-    if api_sample.is_file():
-        event: dict[str, Any] = json.loads(api_sample.read_text(encoding="utf-8"))
+    if (events_dir / "api" / f"{name}.json").is_file() or _task_of_route(name) is not None:
+        event = sample_api_event(name, events_dir)
         if TOKEN_HEADER in (event.get("headers") or {}):
             event["headers"][TOKEN_HEADER] = token
             event["multiValueHeaders"][TOKEN_HEADER] = [token]
@@ -441,17 +496,13 @@ def generate_event(
         raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
     job = job_id or str(uuid.uuid4())
     if task is not None:
-        route_body = json.loads(
-            json.loads((events_dir / "api" / f"{task.route}.json").read_text(encoding="utf-8"))["body"]
-        )
+        route_body = json.loads(sample_api_event(task.route, events_dir)["body"])
         body = TaskMessage(job_id=job, task=task, request=route_body).model_dump_json(exclude_none=True)
         queue = resources.local_task_queue_name(task)
-        sample = events_dir / "sqs" / f"{task.value}.json"
     else:
         body = NotifyMessage(job_id=job).model_dump_json()
         queue = resources.LOCAL_NOTIFY_QUEUE
-        sample = events_dir / "sqs" / f"{NOTIFY_EVENT}.json"
-    event = json.loads(sample.read_text(encoding="utf-8"))
+    event = sample_sqs_event(name, events_dir)
     record = event["Records"][0]
     record.update(
         {

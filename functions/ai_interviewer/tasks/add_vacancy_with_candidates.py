@@ -48,6 +48,7 @@ SPEC = TaskSpec(
     run=add_vacancy_with_candidates,
     timeout_seconds=60,
     calls_model=False,
+    writes_vacancies=True,
     request_example={
         "webhook_url": "https://your-app.com/webhook-receiver-db",
         "vacancy_filename": "backend_dev_vacancy.txt",

@@ -252,6 +252,7 @@ SPEC = TaskSpec(
     run=resumable_rank_resumes,
     timeout_seconds=300,
     calls_model=True,
+    keeps_progress=True,
     openai_max_retries=2,
     request_example={
         "webhook_url": "https://your-app.com/webhook-receiver",

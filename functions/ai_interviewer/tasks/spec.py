@@ -34,6 +34,11 @@ class TaskSpec:
     # Whether the task asks an engine to judge (so its worker reads the model's key and imports the engine
     # at init); a task that only stores or computes does not.
     calls_model: bool
+    # Whether its worker writes the vacancy store (so it gets the table or the database, and checks so).
+    writes_vacancies: bool = False
+    # Whether it records each finished piece of work on the job (`tasks.progress`), so its worker may
+    # update the job while it runs and a redelivery does only what is missing.
+    keeps_progress: bool = False
     # The SDK-level retries of one model call, in the deployed profile (the job deadline bounds them).
     openai_max_retries: int = 1
     # Receives before the task queue dead-letters a message; the worker's last receive fails the job.

@@ -41,7 +41,7 @@ check_cold_start(TaskDeadLettersSettings)
 def task_handler(task: TaskName) -> LambdaHandler:
     """`task`'s worker: the same decorators and batch loop for every task."""
     spec = task_spec(task)
-    check_settings(task_worker_settings(task, calls_model=spec.calls_model))
+    check_settings(task_worker_settings(spec))
     if spec.calls_model:
         import_engine(get_settings())
 
