@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from ai_interviewer import resources
 from ai_interviewer.settings import Settings, load_dotenv
 
 
@@ -44,10 +45,10 @@ def run_local(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     environ = os.environ
     load_dotenv(Path(".env"), environ)
     if args.vacancy_store:
-        environ["VACANCY_STORE"] = args.vacancy_store
+        environ[resources.VACANCY_STORE_ENV] = args.vacancy_store
     if args.database_url:
-        environ["DATABASE_URL"] = args.database_url
-    if environ.get("VACANCY_STORE") == "postgres" and not environ.get("DATABASE_URL"):
+        environ[resources.DATABASE_URL_ENV] = args.database_url
+    if environ.get(resources.VACANCY_STORE_ENV) == "postgres" and not environ.get(resources.DATABASE_URL_ENV):
         parser.error("--vacancy-store postgres needs --database-url (or DATABASE_URL)")
     if args.verbose:
         return _serve_local(args, sys.stderr, "on stderr (--verbose)")
@@ -106,7 +107,7 @@ def run_receive(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     from ai_interviewer.local.receiver import WebhookReceiverServer  # noqa: PLC0415
 
     load_dotenv(Path(".env"), os.environ)
-    token = args.token or os.environ.get("WEBHOOK_SECRET_TOKEN", "").strip()
+    token = args.token or os.environ.get(resources.WEBHOOK_SECRET_TOKEN_ENV, "").strip()
     if not token:
         parser.error("no token: set WEBHOOK_SECRET_TOKEN (environment or .env) or pass --token")
     try:
@@ -136,7 +137,7 @@ def run_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     environ = dict(os.environ)
     load_dotenv(Path(".env"), environ)
     if args.engine:
-        environ["LLM_ENGINE"] = args.engine
+        environ[resources.LLM_ENGINE_ENV] = args.engine
     # The rank task calls no AWS service, but boto3 (which reads the process environment) needs a
     # region to build the clients Services holds.
     if not (environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")):

@@ -24,7 +24,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
-from ai_interviewer.resources import METRICS_NAMESPACE
+from ai_interviewer.resources import METRICS_NAMESPACE, POWERTOOLS_TRACE_DISABLED_ENV
 
 # What X-Ray traces: every AWS call (boto3). The OpenAI SDK sends through httpx2, which X-Ray cannot
 # patch (its `httpx` patch needs httpx, which is not installed: patching it would fail at init).
@@ -78,7 +78,7 @@ class NoTracing(BaseProvider):
 def tracing_enabled() -> bool:
     """Powertools' rule, from the same public variables: in Lambda (LAMBDA_TASK_ROOT), not under SAM local
     or Chalice, and POWERTOOLS_TRACE_DISABLED not true."""
-    if resolve_truthy_env_var_choice(env=os.getenv("POWERTOOLS_TRACE_DISABLED", "false")):
+    if resolve_truthy_env_var_choice(env=os.getenv(POWERTOOLS_TRACE_DISABLED_ENV, "false")):
         return False
     in_lambda = bool(os.getenv("LAMBDA_TASK_ROOT"))
     emulated = bool(os.getenv("AWS_SAM_LOCAL") or os.getenv("AWS_CHALICE_CLI_MODE"))

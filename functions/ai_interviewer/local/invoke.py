@@ -35,7 +35,6 @@ EVENTS_DIR = Path(__file__).resolve().parents[3] / "events"
 # The token the sample events carry: the default when neither the user nor a running stack sets one, so
 # `invoke api events/api/rank-resumes.json` is accepted as it stands.
 SAMPLE_EVENTS_TOKEN = "test-token-0123456789abcdef"  # noqa: S105 - a published sample value
-TOKEN_ENV = "WEBHOOK_SECRET_TOKEN"  # noqa: S105 - the variable's name, not a secret
 TOKEN_HEADER = "X-Webhook-Token"  # noqa: S105 - a header name
 # A function whose timeout `resources` does not name (a handler module added later) gets a minute.
 DEFAULT_TIMEOUT_SECONDS = 60
@@ -264,7 +263,7 @@ def stack_environment(environ: MutableMapping[str, str], endpoint: str) -> None:
     with process_environment(environ):
         session = boto3.session.Session()
         environ.update(provision(session))
-        token = environ.get(TOKEN_ENV, "").strip() or SAMPLE_EVENTS_TOKEN
+        token = environ.get(resources.WEBHOOK_SECRET_TOKEN_ENV, "").strip() or SAMPLE_EVENTS_TOKEN
         environ[resources.WEBHOOK_SECRET_ARN_ENV] = _webhook_secret_arn(session, token)
 
 
@@ -376,8 +375,8 @@ def local_environment(base: Mapping[str, str], dotenv: Path = Path(".env")) -> d
 
     environ = dict(base)
     load_dotenv(dotenv, environ)
-    if not environ.get("POWERTOOLS_LOG_LEVEL", "").strip():
-        environ["POWERTOOLS_LOG_LEVEL"] = INVOKE_LOG_LEVEL
+    if not environ.get(resources.POWERTOOLS_LOG_LEVEL_ENV, "").strip():
+        environ[resources.POWERTOOLS_LOG_LEVEL_ENV] = INVOKE_LOG_LEVEL
     apply_local_defaults(environ)
     return environ
 
@@ -425,18 +424,27 @@ def _task_of_route(route: str) -> TaskName | None:
     return next((task for task in TaskName if task.route == route), None)
 
 
+def _sample_file(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return event
+
+
+def _known(task: TaskName | None, name: str) -> TaskName:
+    if task is None:
+        raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
+    return task
+
+
 def sample_api_event(name: str, events_dir: Path = EVENTS_DIR) -> dict[str, Any]:
     """The repository's sample API event for a route (`rank-resumes`, `health`, ...). A task route with no
     file of its own gets its spec's example request on the envelope of another task's event: a new task
     has sample events without new files."""
-    path = events_dir / "api" / f"{name}.json"
-    if path.is_file():
-        event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if (event := _sample_file(events_dir / "api" / f"{name}.json")) is not None:
         return event
-    task = _task_of_route(name)
-    if task is None:
-        raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
-    event = json.loads((events_dir / "api" / f"{ENVELOPE_TASK.route}.json").read_text(encoding="utf-8"))
+    task = _known(_task_of_route(name), name)
+    event = _sample_file(events_dir / "api" / f"{ENVELOPE_TASK.route}.json") or {}
     envelope_route = f"/webhook/{ENVELOPE_TASK.route}"
     for holder, key in ((event, "path"), (event, "resource"), (event["requestContext"], "path")):
         holder[key] = holder[key].replace(envelope_route, f"/webhook/{task.route}")
@@ -450,14 +458,10 @@ def sample_sqs_event(name: str, events_dir: Path = EVENTS_DIR) -> dict[str, Any]
     own gets a task message of its spec's example request on the envelope of another task's event."""
     from ai_interviewer.models.jobs import TaskMessage  # noqa: PLC0415
 
-    path = events_dir / "sqs" / f"{name}.json"
-    if path.is_file():
-        event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if (event := _sample_file(events_dir / "sqs" / f"{name}.json")) is not None:
         return event
-    task = _task_of(name)
-    if task is None:
-        raise InvokeError(f"no route or task {name!r}; generate-event knows: {', '.join(event_names())}")
-    event = json.loads((events_dir / "sqs" / f"{ENVELOPE_TASK.value}.json").read_text(encoding="utf-8"))
+    task = _known(_task_of(name), name)
+    event = _sample_file(events_dir / "sqs" / f"{ENVELOPE_TASK.value}.json") or {}
     record = event["Records"][0]
     envelope = TaskMessage.model_validate_json(record["body"])
     request = task_spec(task).request_example
@@ -539,8 +543,8 @@ def event_token(
         return explicit
     environ = dict(base)
     load_dotenv(dotenv, environ)
-    if environ.get(TOKEN_ENV, "").strip():
-        return environ[TOKEN_ENV].strip()
+    if environ.get(resources.WEBHOOK_SECRET_TOKEN_ENV, "").strip():
+        return environ[resources.WEBHOOK_SECRET_TOKEN_ENV].strip()
     if stack_endpoint:
         import boto3  # noqa: PLC0415
 

@@ -29,7 +29,6 @@ from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import EngineChoice, Settings, VacancyStoreChoice
 from ai_interviewer.tasks import task_spec
 
-TOKEN_ENV = resources.WEBHOOK_SECRET_TOKEN_ENV
 # How long a stop waits for the invocations in flight (a webhook attempt times out after about 15 s).
 POLLER_STOP_SECONDS = 20
 # Pollers whose long poll is cut by the emulation's end retry once and then end.
@@ -53,10 +52,10 @@ LOCAL_DEFAULTS = {
 
 def ensure_token(environ: MutableMapping[str, str]) -> str | None:
     """Keep the user's token; without one, generate one for this run and return it (to show once)."""
-    if environ.get(TOKEN_ENV, "").strip():
+    if environ.get(resources.WEBHOOK_SECRET_TOKEN_ENV, "").strip():
         return None
     token = secrets.token_urlsafe(32)
-    environ[TOKEN_ENV] = token
+    environ[resources.WEBHOOK_SECRET_TOKEN_ENV] = token
     return token
 
 
@@ -152,7 +151,7 @@ class LocalStack:
         session = boto3.session.Session()
         self.environ.update(provision(session))
         secret = session.client("secretsmanager").create_secret(
-            Name=resources.LOCAL_WEBHOOK_SECRET, SecretString=self.environ[TOKEN_ENV]
+            Name=resources.LOCAL_WEBHOOK_SECRET, SecretString=self.environ[resources.WEBHOOK_SECRET_TOKEN_ENV]
         )
         self.environ[resources.WEBHOOK_SECRET_ARN_ENV] = secret["ARN"]
         settings = Settings.from_env(self.environ)
