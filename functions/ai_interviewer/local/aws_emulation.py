@@ -149,7 +149,7 @@ class ServedApplication:
             max=self.THREADS,
             request_queue_size=self.BACKLOG,
             timeout=self.IDLE_SECONDS,
-            shutdown_timeout=1,  # a long poll in flight is cut, not waited for
+            shutdown_timeout=1,  # then a request still in flight has its connection shut
         )
         self._server.keep_alive_conn_limit = self.KEPT_ALIVE_CONNECTIONS
         self._server.nodelay = True  # cheroot's default; each AWS call is one small write
