@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 from ai_interviewer.local.aws_emulation import AwsEmulation
+from botocore.config import Config
 
 WAIT_SECONDS = 30
 
@@ -101,6 +102,33 @@ def test_one_connection_carries_many_calls(emulation: AwsEmulation) -> None:
         assert connection.sock is sock  # not closed and reopened in between
     finally:
         connection.close()
+
+
+def test_long_polls_in_flight_leave_room_for_other_calls(emulation: AwsEmulation) -> None:
+    """The local stack holds 47 SQS long polls open at once; each holds a server thread until it is
+    answered. More than that must not queue a quick call behind them."""
+    polls = 60
+    session = boto3.session.Session()
+    config = Config(max_pool_connections=polls + 1, read_timeout=WAIT_SECONDS)
+    sqs = session.client("sqs", endpoint_url=emulation.endpoint, config=config)
+    url = sqs.create_queue(QueueName="long-polled")["QueueUrl"]
+    wait_seconds = 6
+    pollers = [
+        threading.Thread(
+            target=sqs.receive_message, kwargs={"QueueUrl": url, "WaitTimeSeconds": wait_seconds}, daemon=True
+        )
+        for _ in range(polls)
+    ]
+    for poller in pollers:
+        poller.start()
+    time.sleep(1.5)  # the polls reach the emulation and wait there
+    dynamodb = session.client("dynamodb", endpoint_url=emulation.endpoint, config=config)
+    started = time.monotonic()
+    assert dynamodb.list_tables()["TableNames"] == []
+    # Queued behind the polls, the call would wait until they ended (4.5 s from here).
+    assert time.monotonic() - started < 2.5
+    for poller in pollers:
+        poller.join(WAIT_SECONDS)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -7,9 +7,10 @@ even SIGKILL: it watches its stdin, a pipe only the stack holds, whose end of fi
 It ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and the stack stops the emulation
 itself once the invocations in flight have settled.
 
-moto's application is served over HTTP/1.1 keep-alive connections (werkzeug's development server closes
-every connection after one response), with a few of moto's per-request costs done once
-(`_moto_application`), and DynamoDB's atomic conditional writes restored (`AtomicDynamoDb`).
+moto's own server application (`moto_application`) is served by cheroot over HTTP/1.1 keep-alive
+connections (`ServedApplication`), with DynamoDB's atomic conditional writes restored (`AtomicDynamoDb`,
+a WSGI middleware); moto itself is not patched. The tests run the same application on a thread
+(`InProcessEmulation`).
 
     python -m ai_interviewer.local.aws_emulation [--host 127.0.0.1]
 """
@@ -18,17 +19,12 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import os
 import queue
 import signal
 import subprocess
 import sys
 import threading
-import time
-import traceback
-from datetime import datetime
-from email.message import Message
 from typing import Any
 
 # moto imports in about a second; a loaded machine may take several.
@@ -124,165 +120,84 @@ class AtomicDynamoDb:
             return list(self._application(environ, start_response))
 
 
-class InProcessEmulation:
-    """moto's own server application, with DynamoDB's atomicity, on a thread of this process (the
-    tests' and benchmarks' emulation; the local stack runs `AwsEmulation` instead)."""
+class ServedApplication:
+    """A WSGI application served by cheroot on threads of this process, on a free port.
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
+    cheroot keeps HTTP/1.1 connections alive (werkzeug's development server closes each one after its
+    response, so every AWS call paid a new connection and the accept loop queued them), with Nagle's
+    algorithm off. An idle kept-alive connection waits in cheroot's selector and holds no thread, but a
+    request holds one until it is answered, and an SQS long poll waits up to 20 s: the local stack keeps
+    47 of them open at once (a poller thread per function's concurrency), so the pool is sized well above
+    that, or long polls would queue every other call behind them."""
+
+    THREADS = 128
+    # cheroot's defaults suit a server behind a proxy: 10 kept-alive connections (the others close after
+    # each response), idle ones closed after 10 s, a listen backlog of 5. Every client here keeps a pool
+    # of connections (the stack's three clients 47 each), and a pooled connection the server closed
+    # under a client's feet costs it a failed call and a retry.
+    KEPT_ALIVE_CONNECTIONS = 1000
+    IDLE_SECONDS = 600
+    BACKLOG = 128
+
+    def __init__(self, application: Any, host: str = "127.0.0.1") -> None:
+        from cheroot.wsgi import Server  # noqa: PLC0415 - only the emulation needs it
+
+        self._server = Server(
+            (host, 0),
+            application,
+            numthreads=self.THREADS,
+            max=self.THREADS,
+            request_queue_size=self.BACKLOG,
+            timeout=self.IDLE_SECONDS,
+            shutdown_timeout=1,  # then a request still in flight has its connection shut
         )
-        from werkzeug.serving import make_server  # noqa: PLC0415
+        self._server.keep_alive_conn_limit = self.KEPT_ALIVE_CONNECTIONS
+        self._server.nodelay = True  # cheroot's default; each AWS call is one small write
+        self._server.prepare()  # binds, so the port is known before start()
+        self._thread = threading.Thread(target=self._server.serve, name="aws-emulation", daemon=True)
 
-        application = AtomicDynamoDb(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(host, 0, application, threaded=True, request_handler=MotoRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.bind_addr[:2]
+        return f"http://{host!s}:{port}"
 
     def start(self) -> str:
         """Serve, and return the endpoint."""
         self._thread.start()
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.endpoint
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
         self._thread.join()
 
 
-def _moto_application() -> Any:
-    """moto's WSGI application, with per-request work that has the same answer every time done once or
-    done directly (together about a fifth of moto's CPU time under the end-to-end benchmark):
-    - the dispatcher lists moto's package folder and tries some 200 URL patterns to find a request's
-      backend: the answer depends only on the host, so it is kept;
-    - each response looks up its class's methods again: kept per class;
-    - each received SQS message computes all its queue's attributes (approximate counts over every
-      message) to read the retention period: read directly;
-    - "now" as epoch seconds goes through two timezone-aware datetimes each time: `time.time()`.
-    """
-    import moto.core.responses  # noqa: PLC0415 - only the emulation's process loads moto
-    import moto.core.utils  # noqa: PLC0415
-    import moto.sqs.models  # noqa: PLC0415
-    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
+def moto_application() -> Any:
+    """moto's own server application (its dispatcher over every backend's Flask app), with DynamoDB's
+    atomicity; `get_backend_for_host` answered once per host (it lists moto's package folder and tries
+    some 200 URL patterns, and the answer depends only on the host)."""
+    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415 - only the emulation loads moto
         DomainDispatcherApplication,
         create_backend_app,
     )
 
-    moto.core.responses.method_names_from_class = functools.cache(moto.core.responses.method_names_from_class)
-
-    epoch = datetime(1970, 1, 1)  # naive UTC, as moto keeps its times
-
-    def unix_time(dt: datetime | None = None) -> float:
-        return time.time() if dt is None else (dt - epoch).total_seconds()
-
-    def unix_time_millis(dt: datetime | None = None) -> float:
-        return unix_time(dt) * 1000.0
-
-    for module in (moto.core.utils, moto.sqs.models):
-        module.unix_time = unix_time  # type: ignore[attr-defined]
-        module.unix_time_millis = unix_time_millis  # type: ignore[attr-defined]
-
-    def retained(backend: Any, queue_name: str, message: Any) -> bool:
-        period = int(backend.get_queue(queue_name).message_retention_period)
-        return bool(period + message.sent_timestamp / 1000 > unix_time())
-
-    sqs_backend: Any = moto.sqs.models.SQSBackend
-    sqs_backend.is_message_valid_based_on_retention_period = retained
-
     class CachingDispatcher(DomainDispatcherApplication):
-        @functools.cache  # noqa: B019 - one dispatcher per process, alive as long as the process
+        @functools.cache  # noqa: B019 - one dispatcher per emulation, alive as long as its process
         def get_backend_for_host(self, host: str | None) -> Any:
             return super().get_backend_for_host(host)
 
     return AtomicDynamoDb(CachingDispatcher(create_backend_app))
 
 
-def _request_body(rfile: io.BufferedIOBase, headers: Message) -> bytes:
-    """The whole request body (Content-Length or chunked), so the next request on the connection starts
-    where the application's reading could not leave it."""
-    if "chunked" in headers.get("Transfer-Encoding", "").lower():
-        chunks = []
-        while size := int(rfile.readline().split(b";")[0].strip() or b"0", 16):
-            chunks.append(rfile.read(size))
-            rfile.readline()
-        while rfile.readline() not in (b"\r\n", b"\n", b""):
-            pass  # trailers
-        return b"".join(chunks)
-    length = int(headers.get("Content-Length") or 0)
-    return rfile.read(length) if length > 0 else b""
+class InProcessEmulation(ServedApplication):
+    """The emulation's application on a thread of this process (the tests' and benchmarks' emulation;
+    the local stack runs `AwsEmulation` instead)."""
 
-
-def _keep_alive_handler() -> type:
-    """moto's request handler, answering over HTTP/1.1 keep-alive connections with Nagle's algorithm off.
-
-    Werkzeug's development server closes every connection after one response: each AWS call paid a new
-    connection and a new server thread, and under the end-to-end benchmark the accept loop queued the
-    calls (over 100 ms a call, for 2 ms of moto's own work). Here the body is read whole before the
-    application runs and the response goes out with its length, so the connection stays usable."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler  # noqa: PLC0415
-
-    class KeepAliveHandler(MotoRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def run_wsgi(self) -> None:
-            if self.headers.get("Expect", "").lower().strip() == "100-continue":
-                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-            body = _request_body(self.rfile, self.headers)
-            environ = self.make_environ()
-            environ.pop("wsgi.input_terminated", None)
-            environ.pop("HTTP_TRANSFER_ENCODING", None)
-            environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
-
-            response: list[Any] = []
-            written: list[bytes] = []
-
-            def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-                response[:] = [status, headers]
-                return written.append
-
-            try:
-                result = self.server.app(environ, start_response)
-                try:
-                    written.extend(result)
-                finally:
-                    if hasattr(result, "close"):
-                        result.close()
-            except Exception:
-                traceback.print_exc()
-                self.close_connection = True
-                response[:] = ["500 Internal Server Error", [("Content-Type", "text/plain")]]
-                written[:] = [b"moto failed on this request; its error is in the stack's output"]
-
-            status, headers = response
-            code, _, reason = status.partition(" ")
-            payload = b"".join(written)
-            self.send_response(int(code), reason)
-            framing = {"content-length", "transfer-encoding", "connection"}
-            for name, value in headers:
-                # A HEAD answer keeps the length of the body it describes (S3 HeadObject).
-                if name.lower() not in framing or (
-                    self.command == "HEAD" and name.lower() == "content-length"
-                ):
-                    self.send_header(name, value)
-            if self.command != "HEAD" and int(code) not in (204, 304):
-                self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-
-    return KeepAliveHandler
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(moto_application(), host)
 
 
 def serve(host: str) -> None:
-    """Run moto's server application until SIGTERM or until the parent's pipe closes."""
-    import logging  # noqa: PLC0415
-
-    from werkzeug.serving import make_server  # noqa: PLC0415
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log
+    """Serve moto's application until SIGTERM or until the parent's pipe closes."""
     stop = threading.Event()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
@@ -290,19 +205,14 @@ def serve(host: str) -> None:
         target=_stop_at_end_of_file, args=(sys.stdin.fileno(), stop), name="parent-watch", daemon=True
     ).start()
 
-    server = make_server(host, 0, _moto_application(), threaded=True, request_handler=_keep_alive_handler())
-    serving = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
-    serving.start()
-    bound_host, port = server.socket.getsockname()[:2]
-    print(f"{_ENDPOINT_PREFIX}http://{bound_host}:{port}", flush=True)
+    endpoint = ServedApplication(moto_application(), host).start()
+    print(f"{_ENDPOINT_PREFIX}{endpoint}", flush=True)
     # Nobody reads the pipe after that line: whatever moto prints later goes to the stack's stderr.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     while not stop.wait(0.2):
         pass
-    server.shutdown()
-    server.server_close()
-    # Nothing to save (the emulation's state dies with it), and unwinding moto's thousands of modules
-    # takes seconds on a busy machine: leave at once.
+    # Nothing to save (the emulation's state dies with it), a long poll in flight is cut either way, and
+    # unwinding moto's thousands of modules takes seconds on a busy machine: leave at once.
     sys.stdout.flush()
     os._exit(0)
 
