@@ -61,7 +61,7 @@ class WorkerProfile:
         # The ceiling for one attempt: one call with all its retries and their backoffs (the engine's own
         # worst case, engines.openai.budget) fits in the function's timeout, less ten seconds for the
         # job's bookkeeping. A job makes many calls, so this alone cannot keep a job inside the timeout;
-        # the worker's job deadline (ai_interviewer.worker.deadline) does, by capping every call's timeout
+        # the worker's job deadline (ai_interviewer.deadline) does, by capping every call's timeout
         # and retries to the time the job has left.
         return attempt_timeout_seconds(self.timeout_seconds - 10, self.openai_max_retries)
 

@@ -29,6 +29,25 @@ def assert_no_marker(text: str) -> None:
         assert marker.casefold() not in text.casefold(), text
 
 
+def marked_example(task: TaskName) -> dict[str, Any]:
+    """A task without a body above: its spec's example with the marker as the key and value of an object
+    where each string belongs (the wrong type everywhere)."""
+    from ai_interviewer.tasks import task_spec  # noqa: PLC0415
+
+    def marked(value: Any) -> Any:
+        if isinstance(value, str):
+            return {MARKER: MARKER}
+        if isinstance(value, list):
+            return [marked(item) for item in value]
+        if isinstance(value, dict):
+            return {key: marked(item) for key, item in value.items()}
+        return value
+
+    example = dict(task_spec(task).request_example)
+    example.pop("webhook_url", None)
+    return {key: marked(value) for key, value in example.items()}
+
+
 def marked_body(task: TaskName, *, duplicate: bool = False) -> dict[str, Any]:
     """A body for `task` with the marker in every field and key it can hold, each one wrong somehow."""
     resumes = [
@@ -52,7 +71,7 @@ def marked_body(task: TaskName, *, duplicate: bool = False) -> dict[str, Any]:
         },
         TaskName.GENERATE_TAGS: {"vacancy_text": {"text": MARKER}},
     }
-    body = {**common, **bodies[task]}
+    body = {**common, **bodies.get(task, marked_example(task))}
     if duplicate:
         # Only the rules that run on an otherwise valid body: duplicate filenames, weights, the URL.
         body = {

@@ -18,6 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from ai_interviewer.deadline import (
+    DeadlineExceededError,
+    invocation_deadline,
+    job_deadline,
+    remaining_seconds,
+    require_remaining,
+)
 from ai_interviewer.engines.openai.chat import MIN_CALL_SECONDS
 from ai_interviewer.errors import TransientError
 from ai_interviewer.language import Language
@@ -26,13 +33,6 @@ from ai_interviewer.models.jobs import JobStatus
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import get_settings
 from ai_interviewer.wiring import Services, build_services, default_services
-from ai_interviewer.worker.deadline import (
-    DeadlineExceededError,
-    invocation_deadline,
-    job_deadline,
-    remaining_seconds,
-    require_remaining,
-)
 
 from tests.conftest import TEST_TOKEN, AwsStack
 from tests.fake_openai import ChatRequest, FakeOpenAI, Reply

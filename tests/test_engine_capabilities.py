@@ -4,6 +4,7 @@ PII minimiser wraps exactly what the engine offers."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Sequence
 
 import pytest
 from ai_interviewer.engines import capabilities
@@ -127,6 +128,23 @@ def test_a_new_capability_with_marked_texts_is_minimised_without_a_change_to_the
     assert "ivan@example.com" not in summary and "[EMAIL_1]" in summary
 
 
+class HiddenText(Engine):
+    """Texts inside an Optional and a list: as unmarked as a bare str."""
+
+    @abstractmethod
+    def read(self, language: Language, note: str | None, answers: Sequence[str]) -> str: ...
+
+
+class HiddenTextReader(HiddenText):
+    name = "hidden"
+    prompt_version = "hidden-1"
+
+    def read(self, language: Language, note: str | None, answers: Sequence[str]) -> str:
+        return note or ""
+
+
 def test_a_capability_with_an_unmarked_text_is_refused_not_passed_through() -> None:
     with pytest.raises(TypeError, match=r"Unmarked\.read: `text` is a text that says not whether"):
         minimising(UnmarkedReader())
+    with pytest.raises(TypeError, match=r"HiddenText\.read: `note` is a text"):
+        minimising(HiddenTextReader())

@@ -10,11 +10,13 @@ import math
 import re
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 from string import Template
 from typing import Any
 
 import openai
 import pytest
+from ai_interviewer.engines.openai import engine as engine_module
 from ai_interviewer.engines.openai.engine import PLACEHOLDER_API_KEY, OpenAiEngine
 from ai_interviewer.engines.openai.outputs import CandidateTurnOutput
 from ai_interviewer.engines.openai.templates import (
@@ -430,16 +432,24 @@ def test_the_current_version_is_shipped() -> None:
     assert CURRENT_VERSION in PROMPT_VERSIONS
 
 
+def rendered_templates() -> set[str]:
+    """The template names the OpenAI engine's code renders (`render("name", ...)`), read from its source."""
+    sources = Path(engine_module.__file__).parent.glob("*.py")
+    return {name for path in sources for name in re.findall(r'render\(\s*"(\w+)"', path.read_text("utf-8"))}
+
+
 @pytest.mark.parametrize("version", PROMPT_VERSIONS)
 def test_every_template_renders_in_both_languages_with_nothing_left_unfilled(version: str) -> None:
     root = resources.files("ai_interviewer.prompts").joinpath(version)
     names = {lang: sorted(p.name for p in root.joinpath(lang.value).iterdir()) for lang in Language}
     assert names[Language.RU] == names[Language.EN]
-    # An older version lacks the templates of tasks added after it (only the current version runs), but
-    # holds none the current version dropped.
-    assert set(names[Language.EN]) <= {
+    # The current version holds every template the engine renders; an older one lacks those of tasks added
+    # after it (only the current version runs) but holds none the current version dropped.
+    current = {
         p.name for p in resources.files("ai_interviewer.prompts").joinpath(CURRENT_VERSION, "en").iterdir()
-    }, "no version has a template the current version lacks"
+    }
+    assert set(names[Language.EN]) <= current, "no version has a template the current version lacks"
+    assert {f"{name}.md" for name in rendered_templates()} <= current
     templates = PromptTemplates(version)
     values = {
         "boundary": "ab12",

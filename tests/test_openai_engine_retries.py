@@ -11,6 +11,7 @@ from typing import Any
 
 import openai
 import pytest
+from ai_interviewer.deadline import DeadlineExceededError, job_deadline
 from ai_interviewer.engines.openai import outputs
 from ai_interviewer.engines.openai.budget import (
     INITIAL_RETRY_DELAY_SECONDS,
@@ -24,7 +25,6 @@ from ai_interviewer.engines.openai.chat import output_schema
 from ai_interviewer.engines.openai.retries import retry_after_seconds, wait_seconds
 from ai_interviewer.errors import TransientError
 from ai_interviewer.language import Language
-from ai_interviewer.worker.deadline import DeadlineExceededError, job_deadline
 from openai._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_DELAY
 from pydantic import BaseModel
 

@@ -7,7 +7,8 @@ from enum import StrEnum
 
 
 class TaskName(StrEnum):
-    """The five tasks of the contract; each has its own queue and worker function."""
+    """The tasks (the seed's five); each has its own queue and worker function, and its module in
+    `ai_interviewer.tasks` with its spec."""
 
     RANK_RESUMES = "rank_resumes"
     START_INTERVIEW = "start_interview"
@@ -139,7 +140,7 @@ NOTIFIER_MAX_CONCURRENCY = 10
 API_HANDLER = "ai_interviewer.api.handler.handler"
 NOTIFIER_HANDLER = "ai_interviewer.delivery.handler.handler"
 # The DLQ consumers: a job whose worker was killed on every receive fails `worker_crashed` (one function
-# for the five task DLQs); a dead-lettered notify message ends its delivery chain as exhausted.
+# for every task DLQ); a dead-lettered notify message ends its delivery chain as exhausted.
 TASK_DEAD_LETTERS_HANDLER = "ai_interviewer.worker.handler.dead_letter_handler"
 NOTIFY_DEAD_LETTERS_HANDLER = "ai_interviewer.delivery.handler.dead_letter_handler"
 DEAD_LETTERS_TIMEOUT_SECONDS = (

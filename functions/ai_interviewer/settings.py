@@ -308,9 +308,13 @@ FUNCTION_SETTINGS: dict[str, type[Settings]] = {
 }
 
 
+class ModelVacancyWriterSettings(VacancyWriterSettings, ModelWorkerSettings):
+    """A worker of a task that both asks the engine and stores vacancies."""
+
+
 def task_worker_settings(spec: TaskSpec) -> type[Settings]:
     if spec.writes_vacancies:
-        return VacancyWriterSettings
+        return ModelVacancyWriterSettings if spec.calls_model else VacancyWriterSettings
     return ModelWorkerSettings if spec.calls_model else TaskWorkerSettings
 
 

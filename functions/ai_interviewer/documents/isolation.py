@@ -25,10 +25,10 @@ import time
 from types import TracebackType
 from typing import IO
 
+from ai_interviewer.deadline import DeadlineExceededError, remaining_seconds
 from ai_interviewer.documents.formats import DocumentFormat
 from ai_interviewer.documents.limits import DOCUMENT_MEMORY_LIMIT_BYTES, DOCUMENT_TIME_LIMIT_SECONDS
 from ai_interviewer.documents.outcome import Unreadable
-from ai_interviewer.worker.deadline import DeadlineExceededError, remaining_seconds
 
 _LENGTH = struct.Struct(">I")
 # Time to leave the job after a document, so the worker can still record and notify the outcome.

@@ -56,11 +56,14 @@ class PersonalText(StrEnum):
 
     RESUME = "resume"  # the candidate's own text: contacts, birth date, photo, the CV's name
     VACANCY = "vacancy"  # a recruiter's text: its contact details are a third person's data
+    NONE = "none"  # strings that are no one's text: criterion names, chosen by the client
 
 
 ResumeText = Annotated[str, PersonalText.RESUME]
 VacancyText = Annotated[str, PersonalText.VACANCY]
 Resumes = Annotated[Sequence[ResumeIn], PersonalText.RESUME]
+CriterionNames = Annotated[Sequence[str], PersonalText.NONE]
+Weights = Annotated[dict[str, float], PersonalText.NONE]
 
 
 class Engine(ABC):
@@ -78,7 +81,7 @@ class ResumeAssessor(Engine):
         self,
         vacancy_text: VacancyText,
         resumes: Resumes,
-        criteria: Sequence[str],
+        criteria: CriterionNames,
         language: Language,
     ) -> tuple[list[ResumeAssessment], Usage]:
         """One assessment per resume, in the input order."""
@@ -90,7 +93,7 @@ class Interviewer(Engine):
         self,
         vacancy_text: VacancyText,
         resume_text: ResumeText,
-        criteria: Sequence[str],
+        criteria: CriterionNames,
         language: Language,
     ) -> tuple[Interview, Usage]: ...
 
@@ -98,7 +101,7 @@ class Interviewer(Engine):
 class VacancyWriter(Engine):
     @abstractmethod
     def write_vacancy(
-        self, base_text: VacancyText, weights: dict[str, float], language: Language
+        self, base_text: VacancyText, weights: Weights, language: Language
     ) -> tuple[str, Usage]:
         """A Markdown vacancy description starting with a `# ` title line."""
 

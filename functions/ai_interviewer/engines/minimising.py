@@ -59,7 +59,10 @@ def _minimised(kind: PersonalText, value: Any) -> Any:
 
 
 def _holds_text(hint: Any) -> bool:
-    return hint is str or ResumeIn in typing.get_args(hint)
+    """Whether a value of `hint` may carry a string or a resume anywhere (in an Optional, a list, ...)."""
+    if hint is str or hint is ResumeIn:
+        return True
+    return any(_holds_text(argument) for argument in typing.get_args(hint))
 
 
 def _minimising_method(capability: type[Engine], name: str) -> Callable[..., Any]:
@@ -72,11 +75,12 @@ def _minimising_method(capability: type[Engine], name: str) -> Callable[..., Any
         hint = hints[parameter]
         marks = [mark for mark in getattr(hint, "__metadata__", ()) if isinstance(mark, PersonalText)]
         if marks:
-            kinds[parameter] = marks[0]
+            if marks[0] is not PersonalText.NONE:
+                kinds[parameter] = marks[0]
         elif _holds_text(hint):
             raise TypeError(
                 f"{capability.__name__}.{name}: `{parameter}` is a text that says not whether it is a "
-                "resume or a vacancy (mark it ResumeText, VacancyText or Resumes)"
+                "resume or a vacancy (mark it ResumeText, VacancyText, Resumes or PersonalText.NONE)"
             )
 
     def method(self: MinimisingEngine, *args: Any, **kwargs: Any) -> Any:

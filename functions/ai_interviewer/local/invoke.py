@@ -71,6 +71,8 @@ class FunctionInfo:
             return resources.API_TIMEOUT_SECONDS
         if self.handler == resources.NOTIFIER_HANDLER:
             return resources.NOTIFIER_TIMEOUT_SECONDS
+        if self.handler in (resources.TASK_DEAD_LETTERS_HANDLER, resources.NOTIFY_DEAD_LETTERS_HANDLER):
+            return resources.DEAD_LETTERS_TIMEOUT_SECONDS
         task = _task_of(self.name)
         return task_spec(task).timeout_seconds if task else DEFAULT_TIMEOUT_SECONDS
 

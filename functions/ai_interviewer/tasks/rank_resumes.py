@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ai_interviewer.deadline import require_remaining
 from ai_interviewer.engines.capabilities import ResumeAssessment, ResumeAssessor
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
@@ -27,7 +28,6 @@ from ai_interviewer.screening import detect_flags
 from ai_interviewer.tasks.outcome import TaskOutcome
 from ai_interviewer.tasks.progress import reporting_assessments
 from ai_interviewer.tasks.spec import TaskSpec
-from ai_interviewer.worker.deadline import require_remaining
 
 if TYPE_CHECKING:
     from ai_interviewer.wiring import Services

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ai_interviewer.resources import TASK_MAX_RECEIVE_COUNT, TaskName
+from ai_interviewer.resources import TaskName
 
 if TYPE_CHECKING:
     from ai_interviewer.models.requests import TaskRequest
@@ -41,15 +41,9 @@ class TaskSpec:
     keeps_progress: bool = False
     # The SDK-level retries of one model call, in the deployed profile (the job deadline bounds them).
     openai_max_retries: int = 1
-    # Receives before the task queue dead-letters a message; the worker's last receive fails the job.
-    max_receive_count: int = TASK_MAX_RECEIVE_COUNT
     # The seed's request body and webhook result for this task: the OpenAPI document's examples.
     request_example: dict[str, Any] = field(default_factory=dict)
     result_example: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def route(self) -> str:
-        return self.name.route
 
     def parse(self, body: dict[str, Any]) -> TaskRequest:
         return self.request_model.model_validate(body)

@@ -16,6 +16,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ai_interviewer.deadline import invocation_deadline
 from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import (
@@ -27,7 +28,6 @@ from ai_interviewer.settings import (
 )
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import default_services, import_engine
-from ai_interviewer.worker.deadline import invocation_deadline
 from ai_interviewer.worker.processing import process_batch, process_dead_letters
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from ai_interviewer.audit import record_audit
 from ai_interviewer.batches import each_record
+from ai_interviewer.deadline import job_deadline
 from ai_interviewer.documents.extraction import run_with_documents
 from ai_interviewer.errors import (
     FailureCode,
@@ -50,7 +51,6 @@ from ai_interviewer.resources import TaskName
 from ai_interviewer.stores.queues.base import load_request
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import Services
-from ai_interviewer.worker.deadline import job_deadline
 
 RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
 INVALID_REQUEST = FailureCode.INVALID_REQUEST

@@ -8,7 +8,7 @@ and its text survive a failed validation: the usage is still counted and the tex
 with the validation errors for the one repair attempt.
 
 Retries are ours (`engines.openai.retries`, the SDK's rule), within the client's `max_retries`; the SDK's
-own loop is off. Under a job deadline (`ai_interviewer.worker.deadline`) no call starts with less than
+own loop is off. Under a job deadline (`ai_interviewer.deadline`) no call starts with less than
 `MIN_CALL_SECONDS` left, no attempt's timeout reaches past the deadline, and no retry starts that could
 not finish before it; a call stopped by the deadline ends in `DeadlineExceededError` (transient), never
 in a permanent error.
@@ -34,6 +34,7 @@ from openai.types.chat.chat_completion import Choice
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ValidationError
 
+from ai_interviewer.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 from ai_interviewer.engines.openai.outputs import UntitledJsonSchema
 from ai_interviewer.engines.openai.retries import RETRY_COUNT_HEADER, with_retries
 from ai_interviewer.engines.openai.templates import PromptTemplates
@@ -47,7 +48,6 @@ from ai_interviewer.errors import (
 from ai_interviewer.language import Language
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, priced
-from ai_interviewer.worker.deadline import DeadlineExceededError, remaining_seconds, require_remaining
 
 logger = logging.getLogger(__name__)
 

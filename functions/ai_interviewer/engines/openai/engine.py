@@ -19,7 +19,7 @@ the official `openai` SDK, with structured outputs validated by pydantic.
 - Progress (`ai_interviewer.tasks.progress`): each resume's assessment is reported as it lands, and each
   interview round (question and answer); rounds an earlier receive of the job finished are replayed into
   both conversations instead of being asked again, so a retry pays only for what is missing.
-- Time: under the job's deadline (`ai_interviewer.worker.deadline`, set by the worker) every call caps its
+- Time: under the job's deadline (`ai_interviewer.deadline`, set by the worker) every call caps its
   timeout and retries to the time left and stops with `DeadlineExceededError` when too little is left;
   the ranking pool's threads run in a copy of the caller's context, so they see the same deadline.
 """

@@ -9,7 +9,7 @@ The rule is openai-python's (`_base_client.py`: `_should_retry`, `_calculate_ret
 - the wait: the server's `retry-after-ms`, else `retry-after` (seconds, or an HTTP date), when it is in
   (0, `MAX_RETRY_AFTER_SECONDS`]; else the backoff (`budget.backoff_seconds`) less up to 25 % jitter.
 
-Under a deadline (`ai_interviewer.worker.deadline`) a retry goes ahead only if its wait and a whole attempt
+Under a deadline (`ai_interviewer.deadline`) a retry goes ahead only if its wait and a whole attempt
 still fit in the time left; otherwise the call ends in `DeadlineExceededError` before it sleeps.
 """
 
@@ -25,8 +25,8 @@ from typing import TypeVar
 
 import openai
 
+from ai_interviewer.deadline import DeadlineExceededError, require_remaining
 from ai_interviewer.engines.openai.budget import MAX_RETRY_AFTER_SECONDS, backoff_seconds
-from ai_interviewer.worker.deadline import DeadlineExceededError, require_remaining
 
 logger = logging.getLogger(__name__)
 
