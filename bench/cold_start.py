@@ -36,7 +36,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai_interviewer import resources
+from ai_interviewer.local.provision import placeholder_environment
 from ai_interviewer.resources import TaskName
 from harness import FAKE_AWS_ENV, ROOT, machine_line, print_table
 
@@ -74,19 +74,36 @@ class Function:
         return self.handler.rpartition(".")[0]
 
 
-def _functions() -> list[Function]:
+# A checkout's handler settings, read from its own `resources` (a base checkout may name them otherwise).
+HANDLERS_PROBE = """
+import json
+from ai_interviewer import resources
+handlers = {"api": resources.API_HANDLER, "notifier": resources.NOTIFIER_HANDLER}
+handlers.update({task.value: resources.task_handler(task) for task in resources.TaskName})
+handlers["task_dead_letters"] = resources.TASK_DEAD_LETTERS_HANDLER
+print(json.dumps(handlers))
+"""
+
+
+def _handlers(python: str, environment: dict[str, str]) -> dict[str, str]:
+    completed = subprocess.run(  # noqa: S603 - our interpreter, our probe
+        [python, "-c", HANDLERS_PROBE], env=environment, capture_output=True, text=True, check=True
+    )
+    handlers: dict[str, str] = json.loads(completed.stdout)
+    return handlers
+
+
+def _functions(handlers: dict[str, str]) -> list[Function]:
     functions = [
-        Function("api", resources.API_HANDLER, "from {module} import resolver\nresolver()\n"),
+        Function("api", handlers["api"], "from {module} import resolver\nresolver()\n"),
         Function(
-            "notifier",
-            resources.NOTIFIER_HANDLER,
-            "from {module} import default_notifier\ndefault_notifier()\n",
+            "notifier", handlers["notifier"], "from {module} import default_notifier\ndefault_notifier()\n"
         ),
     ]
     for task in TaskName:
         builds = "services.engine\n" if task in MODEL_TASKS else "services.vacancies\n"
-        functions.append(Function(task.value, resources.task_handler(task), SERVICES + builds))
-    functions.append(Function("task_dead_letters", resources.TASK_DEAD_LETTERS_HANDLER, SERVICES))
+        functions.append(Function(task.value, handlers[task.value], SERVICES + builds))
+    functions.append(Function("task_dead_letters", handlers["task_dead_letters"], SERVICES))
     return functions
 
 
@@ -194,6 +211,7 @@ def _environment(functions_dir: Path, *, tracing: bool) -> dict[str, str]:
         and name not in {"PYTHONPATH", "VIRTUAL_ENV"}
     }
     environment.update(FAKE_AWS_ENV)
+    environment.update(placeholder_environment())  # each handler checks its settings at import
     environment.update(
         {
             "PYTHONPATH": str(functions_dir),  # ahead of any installed copy of the package
@@ -308,7 +326,9 @@ def _measure(
 def _print_comparison(probes: list[Probe], functions: list[Function], trees: list[str]) -> None:
     rows = []
     for function in functions:
-        new, old = (next(p for p in probes if p.function is function and p.tree == t) for t in trees)
+        new, old = (
+            next(p for p in probes if p.function.name == function.name and p.tree == t) for t in trees
+        )
         change = new.handler.import_ms / old.handler.import_ms - 1
         target = "" if function.name == "api" else ("yes" if change <= -TARGET_REDUCTION else "NO")
         rows.append(
@@ -362,16 +382,18 @@ def main() -> None:
     trees = {"this tree": ROOT}
     if args.base:
         trees["base"] = args.base.resolve()
-    functions = [f for f in _functions() if not args.only or f.name in args.only]
-    names = [f.name for f in _functions()]
-    if not functions or (args.explain and args.explain not in names):
-        parser.error(f"functions: {', '.join(names)}")
     environments = {
         tree: _environment(path / "functions", tracing=args.tracing) for tree, path in trees.items()
     }
+    per_tree = {tree: _functions(_handlers(args.python, environments[tree])) for tree in trees}
+    names = [f.name for f in per_tree["this tree"]]
+    wanted = [name for name in names if not args.only or name in args.only]
+    if not wanted or (args.explain and args.explain not in names):
+        parser.error(f"functions: {', '.join(names)}")
     for path in trees.values():
         compileall.compile_dir(path / "functions", quiet=1)
-    probes = [Probe(tree, function) for function in functions for tree in trees]
+    probes = [Probe(tree, f) for name in wanted for tree in trees for f in per_tree[tree] if f.name == name]
+    functions = [f for f in per_tree["this tree"] if f.name in wanted]
 
     if args.explain:
         for probe in probes:

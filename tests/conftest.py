@@ -13,9 +13,8 @@ from typing import Any
 
 import boto3
 import pytest
-from ai_interviewer import resources
 from ai_interviewer.local.aws_emulation import InProcessEmulation
-from ai_interviewer.local.provision import provision
+from ai_interviewer.local.provision import placeholder_environment, provision
 from ai_interviewer.settings import Settings
 
 from tests.database import database_url, unreachable_reason
@@ -44,27 +43,10 @@ for variable in ("AWS_PROFILE", "OPENAI_API_KEY", "OPENAI_BASE_URL", "WEBHOOK_SE
     os.environ.pop(variable, None)
 
 
-def _placeholder_queue_url(name: str) -> str:
-    return f"https://sqs.us-east-1.amazonaws.com/123456789012/{name}"
-
-
 # Every function's resources by name (nothing is created): each handler module checks its settings at
 # import, and test modules import handlers at collection, before the emulation runs. Tests that reach
 # the resources use `aws.environment` (what provisioning returns) instead.
-FUNCTION_ENVIRONMENT = {
-    resources.JOBS_TABLE_ENV: resources.LOCAL_JOBS_TABLE,
-    resources.VACANCIES_TABLE_ENV: resources.LOCAL_VACANCIES_TABLE,
-    resources.PAYLOAD_BUCKET_ENV: resources.LOCAL_PAYLOAD_BUCKET,
-    resources.AUDIT_BUCKET_ENV: resources.LOCAL_AUDIT_BUCKET,
-    resources.NOTIFY_QUEUE_URL_ENV: _placeholder_queue_url(resources.LOCAL_NOTIFY_QUEUE),
-    resources.WEBHOOK_SECRET_ARN_ENV: (
-        f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{resources.LOCAL_WEBHOOK_SECRET}"
-    ),
-    **{
-        task.queue_url_env: _placeholder_queue_url(resources.local_task_queue_name(task))
-        for task in resources.TaskName
-    },
-}
+FUNCTION_ENVIRONMENT = placeholder_environment()
 os.environ.update(FUNCTION_ENVIRONMENT)
 
 

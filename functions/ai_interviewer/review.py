@@ -15,7 +15,6 @@ import re
 from collections.abc import Collection, Mapping
 
 from ai_interviewer.models.payloads import CriterionJudgement, Review, ReviewReason
-from ai_interviewer.pii import PLACEHOLDER
 from ai_interviewer.scoring import overall_score
 
 # A criterion scored this high (0..10) should quote what it rests on.
@@ -67,6 +66,9 @@ class Source:
     def quotes(self, reason: str) -> bool:
         """`reason` quotes the texts: some quotation of MIN_QUOTE_WORDS words or more, every piece of it
         found word for word."""
+        # pii compiles its rules at import: the workers have it loaded (the minimiser), the api need not.
+        from ai_interviewer.pii import PLACEHOLDER  # noqa: PLC0415
+
         for quotation in _quotations(reason):
             pieces = [_words(piece) for piece in PLACEHOLDER.sub("…", quotation).split("…")]
             pieces = [piece for piece in pieces if piece]

@@ -87,3 +87,26 @@ def provision(session: Any, *, audit_retention_days: int = DEFAULT_AUDIT_RETENTI
             sqs, resources.local_task_queue_name(task), resources.TASK_MAX_RECEIVE_COUNT
         )
     return environment
+
+
+def _placeholder_queue_url(name: str) -> str:
+    return f"https://sqs.us-east-1.amazonaws.com/123456789012/{name}"
+
+
+def placeholder_environment() -> dict[str, str]:
+    """Every function's resources by name, as a deployed function gets them, with nothing created: for
+    what imports a handler (its cold-start check) without reaching AWS (tests' collection, benchmarks)."""
+    return {
+        resources.JOBS_TABLE_ENV: resources.LOCAL_JOBS_TABLE,
+        resources.VACANCIES_TABLE_ENV: resources.LOCAL_VACANCIES_TABLE,
+        resources.PAYLOAD_BUCKET_ENV: resources.LOCAL_PAYLOAD_BUCKET,
+        resources.AUDIT_BUCKET_ENV: resources.LOCAL_AUDIT_BUCKET,
+        resources.NOTIFY_QUEUE_URL_ENV: _placeholder_queue_url(resources.LOCAL_NOTIFY_QUEUE),
+        resources.WEBHOOK_SECRET_ARN_ENV: (
+            f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{resources.LOCAL_WEBHOOK_SECRET}"
+        ),
+        **{
+            task.queue_url_env: _placeholder_queue_url(resources.local_task_queue_name(task))
+            for task in resources.TaskName
+        },
+    }
