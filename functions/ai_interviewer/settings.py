@@ -243,6 +243,9 @@ _MISSING_ENVIRONMENT = "missing_environment"
 class FunctionSettings(Settings):
     """What every function reads: the jobs table and the payload bucket (claim-checked bodies)."""
 
+    # Built when checked: a function validates its own model once, at its cold start, not all eight.
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
     jobs_table_name: str
     payload_bucket_name: str
 
