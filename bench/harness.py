@@ -224,3 +224,20 @@ def vacancy_text(chars: int = 1000, language: str = "en") -> str:
         body += items[index % len(items)] + "\n"
         index += 1
     return (head + body).rstrip() + tail
+
+
+def engine_services(settings: Any, engine: Any = None) -> Any:
+    """Services for running a task's engine calls in-process, the stores left unset (a rank without
+    `keep_progress` reads none): `engine`, else the one the settings configure."""
+    import functools  # noqa: PLC0415
+
+    from ai_interviewer.wiring import Services, build_engine, build_vacancy_store  # noqa: PLC0415
+
+    return Services(
+        settings=settings,
+        jobs=None,  # type: ignore[arg-type]
+        queues=None,  # type: ignore[arg-type]
+        payloads=None,  # type: ignore[arg-type]
+        engine_factory=(lambda: engine) if engine is not None else functools.partial(build_engine, settings),
+        vacancies_factory=functools.partial(build_vacancy_store, settings),
+    )

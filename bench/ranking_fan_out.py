@@ -17,8 +17,9 @@ import math
 import random
 import time
 import uuid
-from typing import Any, cast
+from typing import Any
 
+import harness
 from ai_interviewer.engines.openai.engine import OpenAiEngine
 from ai_interviewer.models.requests import RankResumesRequest
 from ai_interviewer.settings import Settings
@@ -50,14 +51,8 @@ def engine_services(base_url: str, concurrency: int) -> Services:
             "OPENAI_MAX_RETRIES": "0",
         }
     )
-    unused = cast(Any, None)
-    return Services(
-        settings=settings,
-        jobs=unused,
-        queues=unused,
-        payloads=unused,
-        _engine=OpenAiEngine.from_settings(settings),
-    )
+    services: Services = harness.engine_services(settings, OpenAiEngine.from_settings(settings))
+    return services
 
 
 def main() -> None:

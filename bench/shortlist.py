@@ -21,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ai_interviewer import evaluation
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
@@ -29,7 +29,15 @@ from ai_interviewer.models.usage import Usage
 from ai_interviewer.settings import Settings
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 from ai_interviewer.wiring import Services
-from harness import ROOT, fake_openai_module, machine_line, print_table, resume_text, vacancy_text
+from harness import (
+    ROOT,
+    engine_services,
+    fake_openai_module,
+    machine_line,
+    print_table,
+    resume_text,
+    vacancy_text,
+)
 
 TOKEN_SHARE_TARGET = 0.12
 EVAL_SET = ROOT / "tests" / "data" / "eval" / "cases.json"
@@ -37,8 +45,8 @@ EVAL_SET = ROOT / "tests" / "data" / "eval" / "cases.json"
 
 def services(settings: dict[str, str]) -> Services:
     """Only the engines are used by the rank task without `keep_progress`; the stores stay unset."""
-    unused = cast(Any, None)
-    return Services(settings=Settings.from_env(settings), jobs=unused, queues=unused, payloads=unused)
+    services: Services = engine_services(Settings.from_env(settings))
+    return services
 
 
 def openai_settings(base_url: str, args: argparse.Namespace) -> dict[str, str]:
