@@ -56,6 +56,9 @@ class TaskWorkers(Construct):
                     resources.OPENAI_MAX_RETRIES_ENV: str(profile.openai_max_retries),
                 }
             writes_store = task_spec(task).writes_vacancies
+            if writes_store and database is not None and profile.calls_model:
+                # The database's subnets are isolated (no NAT): a worker placed there cannot reach a model.
+                raise ValueError(f"{task.value} both calls a model and writes the PostgreSQL vacancy store")
             if writes_store and database is None:
                 environment[resources.VACANCIES_TABLE_ENV] = storage.vacancies_table.table_name
             function = blueprint.build(

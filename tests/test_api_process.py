@@ -16,6 +16,7 @@ HEAVY_MODULES = (
     "psycopg",
     "ai_interviewer.engines.openai.engine",
     "ai_interviewer.stores.vacancies.postgres",
+    "ai_interviewer.pii",  # the minimiser's rules: a worker's, never the api's
 )
 
 # Reads a JSON list of events on stdin, invokes the handler for each, prints the answers and which of

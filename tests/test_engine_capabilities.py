@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
+from typing import Annotated
 
 import pytest
 from ai_interviewer.engines import capabilities
 from ai_interviewer.engines.capabilities import (
     Engine,
     Interviewer,
+    PersonalText,
     ResumeAssessor,
     ResumeText,
     TagExtractor,
@@ -148,3 +150,27 @@ def test_a_capability_with_an_unmarked_text_is_refused_not_passed_through() -> N
         minimising(UnmarkedReader())
     with pytest.raises(TypeError, match=r"HiddenText\.read: `note` is a text"):
         minimising(HiddenTextReader())
+
+
+class Noter(Engine):
+    """Marked texts in other shapes: optional, and a list of strings."""
+
+    @abstractmethod
+    def note(
+        self, note: ResumeText | None, answers: Annotated[Sequence[str], PersonalText.RESUME]
+    ) -> str: ...
+
+
+class EchoNoter(Noter):
+    name = "noter"
+    prompt_version = "noter-1"
+
+    def note(self, note: str | None, answers: Sequence[str]) -> str:
+        return f"{note} | {' | '.join(answers)}"
+
+
+def test_optional_and_listed_texts_are_minimised_too() -> None:
+    wrapped = capable(minimising(EchoNoter()), Noter)
+    seen = wrapped.note(None, ["Email: a.b@example.com", "Phone: +7 912 345-67-89"])
+    assert seen.startswith("None | ") and "a.b@example.com" not in seen and "345-67-89" not in seen
+    assert "a.b@example.com" not in wrapped.note("Ivan Petrov, a.b@example.com", [])

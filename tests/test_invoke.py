@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ai_interviewer import cli
+from ai_interviewer import cli, resources
 from ai_interviewer.local import invoke
 from ai_interviewer.models.jobs import JobStatus, TaskMessage
 from ai_interviewer.resources import API_HANDLER, LOCAL_WEBHOOK_SECRET, TaskName
@@ -265,3 +265,8 @@ def test_a_task_without_sample_files_gets_its_events_from_its_spec(tmp_path: Pat
     assert record["eventSourceARN"].endswith(":ai-interviewer-start-interview")
     with pytest.raises(invoke.InvokeError, match="no route or task 'nothing-here'"):
         invoke.sample_api_event("nothing-here", tmp_path)
+
+
+def test_the_dead_letter_consumers_run_with_their_deployed_timeout() -> None:
+    for name in ("task_dead_letters", "notify_dead_letters"):
+        assert invoke.find_function(name).timeout_seconds == resources.DEAD_LETTERS_TIMEOUT_SECONDS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -50,12 +51,28 @@ def minimising(inner: Engine) -> MinimisingEngine:
 
 
 def _minimised(kind: PersonalText, value: Any) -> Any:
-    if kind is PersonalText.VACANCY:
-        return minimised_vacancy(value)
+    """`value` with its texts minimised: a string, a resume, or a list of either (None stays None)."""
+    if value is None:
+        return None
     if isinstance(value, str):
-        return minimised_resume(value)
-    # Same length and order: the inner engine's progress reports keep their positions.
-    return [resume.model_copy(update={"content": minimised_resume(resume.content)}) for resume in value]
+        return minimised_vacancy(value) if kind is PersonalText.VACANCY else minimised_resume(value)
+    if isinstance(value, ResumeIn):
+        return value.model_copy(update={"content": _minimised(kind, value.content)})
+    if isinstance(value, list | tuple):
+        # Same length and order: the inner engine's progress reports keep their positions.
+        return [_minimised(kind, item) for item in value]
+    raise TypeError(f"no minimisation for a {type(value).__name__} marked {kind.value}")
+
+
+def _mark(hint: Any) -> PersonalText | None:
+    """The hint's mark, on it or on a member of its Union (`ResumeText | None`)."""
+    marks = [mark for mark in getattr(hint, "__metadata__", ()) if isinstance(mark, PersonalText)]
+    if marks:
+        return marks[0]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        inner = {_mark(argument) for argument in typing.get_args(hint)} - {None}
+        return inner.pop() if len(inner) == 1 else None
+    return None
 
 
 def _holds_text(hint: Any) -> bool:
@@ -73,10 +90,10 @@ def _minimising_method(capability: type[Engine], name: str) -> Callable[..., Any
     kinds: dict[str, PersonalText] = {}
     for parameter in list(signature.parameters)[1:]:
         hint = hints[parameter]
-        marks = [mark for mark in getattr(hint, "__metadata__", ()) if isinstance(mark, PersonalText)]
-        if marks:
-            if marks[0] is not PersonalText.NONE:
-                kinds[parameter] = marks[0]
+        mark = _mark(hint)
+        if mark is not None:
+            if mark is not PersonalText.NONE:
+                kinds[parameter] = mark
         elif _holds_text(hint):
             raise TypeError(
                 f"{capability.__name__}.{name}: `{parameter}` is a text that says not whether it is a "
