@@ -44,6 +44,20 @@ WORKER_HANDLERS = [resources.task_handler(task) for task in TaskName]
 SQS_HANDLERS = [*WORKER_HANDLERS, resources.NOTIFIER_HANDLER, resources.TASK_DEAD_LETTERS_HANDLER]
 
 
+def in_fresh_interpreter(
+    probe: str, handler: str, environment: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`probe` (Python source, given the handler setting as its argument) in a fresh interpreter."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", probe, handler],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def _import_in_fresh_interpreter(
     handler: str, *, lambda_like: bool, engine: str = "openai"
 ) -> dict[str, Any]:
@@ -57,14 +71,7 @@ def _import_in_fresh_interpreter(
         # What Powertools reads to decide it runs in Lambda, where the functions trace (Tracing.ACTIVE).
         environment["LAMBDA_TASK_ROOT"] = os.getcwd()
         environment["AWS_LAMBDA_FUNCTION_NAME"] = "ai-interviewer-test"
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", PROBE, handler],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    completed = in_fresh_interpreter(PROBE, handler, environment)
     assert completed.returncode == 0, completed.stderr[-3000:]
     report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return report

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 from ai_interviewer import resources
@@ -25,6 +24,7 @@ from ai_interviewer.settings import (
 from pydantic import ValidationError
 
 from tests.conftest import FUNCTION_ENVIRONMENT
+from tests.test_cold_start import in_fresh_interpreter
 
 # As Lambda's runtime resolves a handler setting in its init phase: import the module, look the name up.
 PROBE = """
@@ -53,14 +53,7 @@ def _cold_start(
     environment.update(extra)
     if without is not None:
         environment.pop(without)
-    return subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", PROBE, handler],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return in_fresh_interpreter(PROBE, handler, environment)
 
 
 @pytest.mark.parametrize(

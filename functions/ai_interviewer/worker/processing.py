@@ -1,4 +1,4 @@
-"""The task worker shared by the five task functions: an SQS batch in, partial batch failures out.
+"""The task worker shared by every task function: an SQS batch in, partial batch failures out.
 
 Per message: load the job, move it queued -> running, run its task, record the result or the error on
 the job, hand the job to the notifier, and drop the claim-checked request. Errors decide retries
@@ -91,11 +91,8 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
     """A task message the queue gave up on: its last receive never reported back, so the worker was
     killed. The job, unless it finished after all, fails with `worker_crashed` and is handed to the
     notifier; a finished job only gets a lost hand-off completed."""
-    try:
-        message = TaskMessage.model_validate_json(record.body)
-    except ValidationError:
-        logger.error("Unparsable dead-lettered task message dropped", extra={"message_id": record.message_id})
-        _count("TaskMessagesDropped")
+    message = _task_message(record, "Unparsable dead-lettered task message dropped")
+    if message is None:
         return
     logger.set_correlation_id(message.job_id)
     final = _receive_count(record) >= services.settings.task_max_receive_count + DEAD_LETTER_AUDIT_RECEIVES
@@ -122,16 +119,23 @@ def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
         logger.set_correlation_id(None)
 
 
+def _task_message(record: SQSRecord, dropped: str) -> TaskMessage | None:
+    """The record's task message, or None for a body that does not parse: there is no job to fail and a
+    retry cannot fix the body, so it is logged as `dropped` (ids only) and counted."""
+    try:
+        return TaskMessage.model_validate_json(record.body)
+    except ValidationError:
+        logger.error(dropped, extra={"message_id": record.message_id})
+        _count("TaskMessagesDropped")
+        return None
+
+
 def handle_record(
     task: TaskName, record: SQSRecord, services: Services, *, deadline: float | None = None
 ) -> None:
     """One SQS record. Returning marks it done (SQS deletes it); raising makes it a batch item failure."""
-    try:
-        message = TaskMessage.model_validate_json(record.body)
-    except ValidationError:
-        # No job to fail: a retry cannot fix the body, so the message is dropped.
-        logger.error("Unparsable task message dropped", extra={"message_id": record.message_id})
-        _count("TaskMessagesDropped")
+    message = _task_message(record, "Unparsable task message dropped")
+    if message is None:
         return
     logger.set_correlation_id(message.job_id)
     try:
