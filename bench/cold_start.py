@@ -69,22 +69,26 @@ class Function:
         return self.handler.rpartition(".")[0]
 
 
-# A checkout's handler settings, read from its own `resources` (a base checkout may name them otherwise).
-HANDLERS_PROBE = """
+# A checkout's handler settings and the environment its functions are deployed with, read from its own
+# `resources` (a base checkout may name them otherwise, or predate RUNTIME_ENVIRONMENT).
+CHECKOUT_PROBE = """
 import json
 from ai_interviewer import resources
 handlers = {"api": resources.API_HANDLER, "notifier": resources.NOTIFIER_HANDLER}
 handlers.update({task.value: resources.task_handler(task) for task in resources.TaskName})
 handlers["task_dead_letters"] = resources.TASK_DEAD_LETTERS_HANDLER
-print(json.dumps(handlers))
+print(json.dumps({"handlers": handlers, "environment": getattr(resources, "RUNTIME_ENVIRONMENT", {})}))
 """
 
 
-def _handlers(python: str, environment: dict[str, str]) -> dict[str, str]:
+def _read_checkout(python: str, environment: dict[str, str]) -> dict[str, str]:
+    """The checkout's handler settings; adds its functions' runtime environment to `environment`."""
     completed = subprocess.run(  # noqa: S603 - our interpreter, our probe
-        [python, "-c", HANDLERS_PROBE], env=environment, capture_output=True, text=True, check=True
+        [python, "-c", CHECKOUT_PROBE], env=environment, capture_output=True, text=True, check=True
     )
-    handlers: dict[str, str] = json.loads(completed.stdout)
+    checkout = json.loads(completed.stdout)
+    environment.update(checkout["environment"])
+    handlers: dict[str, str] = checkout["handlers"]
     return handlers
 
 
@@ -381,7 +385,7 @@ def main() -> None:
     environments = {
         tree: _environment(path / "functions", tracing=args.tracing) for tree, path in trees.items()
     }
-    per_tree = {tree: _functions(_handlers(args.python, environments[tree])) for tree in trees}
+    per_tree = {tree: _functions(_read_checkout(args.python, environments[tree])) for tree in trees}
     names = [f.name for f in per_tree["this tree"]]
     wanted = [name for name in names if not args.only or name in args.only]
     if not wanted or (args.explain and args.explain not in names):

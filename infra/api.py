@@ -130,7 +130,7 @@ class Api(Construct):
                     description="The api code serving GET /api/v1/vacancies/{vacancy_id} inside the VPC",
                     timeout=timeout,
                     memory_mb=settings.api_memory_mb,
-                    # The api's code checks the api's settings at cold start (ApiSettings): the same
+                    # The api's code checks the api's needs at cold start (API_NEEDS): the same
                     # environment, while its role grants only the token and the database.
                     environment=environment,
                     vpc_placement=database.placement,

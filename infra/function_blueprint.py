@@ -85,6 +85,7 @@ class FunctionBlueprint(Construct):
             # The api describes the configured format in its OpenAPI document; the tag worker uses it.
             resources.TAGS_FORMAT_ENV: settings.tags_format.value,
             resources.PII_MINIMISATION_ENV: "on" if settings.pii_minimisation else "off",
+            **resources.RUNTIME_ENVIRONMENT,
         }
         optional = {
             resources.OPENAI_BASE_URL_ENV: settings.openai_base_url,

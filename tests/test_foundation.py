@@ -12,7 +12,8 @@ from ai_interviewer import aws
 from ai_interviewer import settings as settings_module
 from ai_interviewer.language import Language, detect_language
 from ai_interviewer.models.jobs import Job, JobStatus, NotifyMessage, TaskMessage, TokenSlot
-from ai_interviewer.models.payloads import ErrorDetail, RankedResume, TagsFormat
+from ai_interviewer.models.payloads import ErrorDetail, TagsFormat
+from ai_interviewer.models.results import RankedResume
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import API_TIMEOUT_SECONDS, TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score

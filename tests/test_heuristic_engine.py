@@ -14,8 +14,8 @@ import pytest
 from ai_interviewer.engines.capabilities import ResumeAssessor
 from ai_interviewer.engines.heuristic import HeuristicEngine
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.payloads import RankedResume
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.results import RankedResume
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.recommendations import RECOMMENDATION_TEXT, parse_recommendation
 from ai_interviewer.scoring import DEFAULT_WEIGHTS, effective_weights, overall_score, rank_order, resume_score

@@ -23,8 +23,8 @@ from ai_interviewer.engines.capabilities import (
 from ai_interviewer.engines.heuristic.engine import HeuristicEngine
 from ai_interviewer.engines.heuristic.messages import MESSAGES
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement, Flag, ReviewReason
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn, StartInterviewRequest
+from ai_interviewer.models.results import CriterionJudgement, Flag, ReviewReason
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.prompts import CURRENT_VERSION
 from ai_interviewer.recommendations import (

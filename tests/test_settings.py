@@ -10,17 +10,16 @@ import pytest
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import (
+    API_NEEDS,
     ENVIRONMENT,
-    ApiSettings,
+    FUNCTION_NEEDS,
+    TASK_DEAD_LETTERS_NEEDS,
     FunctionSettingsError,
-    ModelWorkerSettings,
-    NotifierSettings,
-    NotifyDeadLettersSettings,
     Settings,
-    TaskDeadLettersSettings,
-    VacancyWriterSettings,
     check_settings,
+    task_worker_needs,
 )
+from ai_interviewer.tasks import all_specs, task_spec
 from pydantic import ValidationError
 
 from tests.conftest import FUNCTION_ENVIRONMENT
@@ -36,6 +35,7 @@ print("loaded")
 
 RANK_WORKER = resources.task_handler(TaskName.RANK_RESUMES)
 VACANCY_WRITER = resources.task_handler(TaskName.ADD_VACANCY_WITH_CANDIDATES)
+VACANCY_WRITER_NEEDS = task_worker_needs(task_spec(TaskName.ADD_VACANCY_WITH_CANDIDATES))
 TOKEN_OR_ARN = f"{resources.WEBHOOK_SECRET_TOKEN_ENV} or {resources.WEBHOOK_SECRET_ARN_ENV}"
 
 
@@ -106,7 +106,7 @@ def test_a_model_worker_told_to_use_openai_needs_a_key_or_an_endpoint() -> None:
 def test_the_error_names_every_missing_variable_and_never_a_value() -> None:
     environ = {resources.JOBS_TABLE_ENV: "jobs", resources.MAX_RESUMES_ENV: "sk-not-a-number"}
     with pytest.raises(FunctionSettingsError) as raised:
-        check_settings(TaskDeadLettersSettings, environ)
+        check_settings(TASK_DEAD_LETTERS_NEEDS, environ)
     message = str(raised.value)
     for name in (resources.PAYLOAD_BUCKET_ENV, resources.AUDIT_BUCKET_ENV, resources.NOTIFY_QUEUE_URL_ENV):
         assert f"missing {name}" in message
@@ -118,16 +118,16 @@ def test_the_error_names_every_missing_variable_and_never_a_value() -> None:
 def test_a_value_that_is_only_invalid_fails_as_it_would_on_first_use() -> None:
     environ = {**FUNCTION_ENVIRONMENT, resources.LLM_ENGINE_ENV: "no-such-engine"}
     with pytest.raises(ValidationError, match="llm_engine"):
-        check_settings(ApiSettings, environ)
+        check_settings(API_NEEDS, environ)
 
 
 def test_the_vacancy_writer_needs_a_database_on_postgres_and_the_api_does_not() -> None:
     environ = {**FUNCTION_ENVIRONMENT, resources.VACANCY_STORE_ENV: "postgres"}
     environ.pop(resources.VACANCIES_TABLE_ENV)
     with pytest.raises(FunctionSettingsError, match="DATABASE_URL or DATABASE_SECRET_ARN"):
-        check_settings(VacancyWriterSettings, environ)
-    check_settings(VacancyWriterSettings, {**environ, resources.DATABASE_SECRET_ARN_ENV: "arn:db"})
-    check_settings(ApiSettings, environ)
+        check_settings(VACANCY_WRITER_NEEDS, environ)
+    check_settings(VACANCY_WRITER_NEEDS, {**environ, resources.DATABASE_SECRET_ARN_ENV: "arn:db"})
+    check_settings(API_NEEDS, environ)
 
 
 def test_a_defaulted_table_name_does_not_count_as_configured() -> None:
@@ -135,17 +135,19 @@ def test_a_defaulted_table_name_does_not_count_as_configured() -> None:
     environ.pop(resources.VACANCIES_TABLE_ENV)
     assert Settings.from_env(environ).vacancies_table_name == resources.LOCAL_VACANCIES_TABLE
     with pytest.raises(FunctionSettingsError, match=resources.VACANCIES_TABLE_ENV):
-        check_settings(ApiSettings, environ)
+        check_settings(API_NEEDS, environ)
 
 
-def test_every_function_model_is_a_settings_and_reads_the_same_table() -> None:
-    models: list[type[Settings]] = [ApiSettings, NotifierSettings, NotifyDeadLettersSettings]
-    models += [TaskDeadLettersSettings, ModelWorkerSettings, VacancyWriterSettings]
-    complete = {**FUNCTION_ENVIRONMENT, resources.MAX_RESUMES_ENV: "7"}
-    for model in models:
-        settings = model.from_env(complete)
-        assert isinstance(settings, Settings)
-        assert settings.max_resumes == 7
+def test_every_function_needs_only_variables_of_the_one_table() -> None:
+    needs = [*FUNCTION_NEEDS.values(), *(task_worker_needs(spec) for spec in all_specs())]
+    for function in needs:
+        assert set(function.required_fields) <= set(ENVIRONMENT), function.name
     # The table's names are the resources module's, one per field.
     assert len(set(ENVIRONMENT.values())) == len(ENVIRONMENT)
     assert set(ENVIRONMENT) <= set(Settings.model_fields)
+
+
+def test_a_blank_variable_counts_as_missing() -> None:
+    environ = {**FUNCTION_ENVIRONMENT, resources.NOTIFY_QUEUE_URL_ENV: "  "}
+    with pytest.raises(FunctionSettingsError, match=f"missing {resources.NOTIFY_QUEUE_URL_ENV}"):
+        check_settings(TASK_DEAD_LETTERS_NEEDS, environ)

@@ -21,7 +21,6 @@ from ai_interviewer.engines.capabilities import (
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import (
     AddVacancyWithCandidatesRequest,
     BuildVacancyRequest,
@@ -30,6 +29,7 @@ from ai_interviewer.models.requests import (
     ResumeIn,
     StartInterviewRequest,
 )
+from ai_interviewer.models.results import CriterionJudgement, Flag
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import DEFAULT_WEIGHTS

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ai_interviewer.counterfactual import Counterfactual, counterfactual
 from ai_interviewer.errors import PermanentError, TransientError
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import Flag, ReviewReason
 from ai_interviewer.models.requests import Filename, NonBlankText, RankResumesRequest, ResumeIn, Weights
+from ai_interviewer.models.results import Flag, ReviewReason
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.tasks.rank_resumes import rank_resumes
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from ai_interviewer.models.payloads import CriterionJudgement, Review, ReviewReason
+from ai_interviewer.models.results import CriterionJudgement, Review, ReviewReason
 from ai_interviewer.scoring import overall_score
 
 # A criterion scored this high (0..10) should quote what it rests on.

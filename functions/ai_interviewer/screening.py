@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from ai_interviewer.models.payloads import Flag
+from ai_interviewer.models.results import Flag
 
 # ---------------------------------------------------------------------------------------------------
 # Normalisation: invisible characters are a classic way to hide an instruction from a human reader.

@@ -6,14 +6,16 @@ process; locally they come from the environment or a `.env` file the CLI loads f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -22,9 +24,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ai_interviewer import resources
 from ai_interviewer.models.jobs import TokenSlot
@@ -171,36 +171,6 @@ class Settings(BaseModel):
     database_secret_arn: str | None = None
     database_host: str | None = None  # the RDS Proxy endpoint, when the secret names the cluster
 
-    # What a function cannot start without beyond its required fields: set by the per-function models
-    # below, so a deployed function missing a variable fails its cold start, not its first job.
-    needs_webhook_token: ClassVar[bool] = False  # signs webhooks or authenticates requests
-    needs_vacancies_table: ClassVar[bool] = False  # reads the vacancy store when it is DynamoDB
-    needs_vacancy_store: ClassVar[bool] = False  # writes the vacancy store, DynamoDB or PostgreSQL
-    needs_model_endpoint: ClassVar[bool] = False  # asks the configured engine, OpenAI when chosen
-
-    @model_validator(mode="after")
-    def _function_needs(self) -> Self:
-        missing = []
-        token, arn = resources.WEBHOOK_SECRET_TOKEN_ENV, resources.WEBHOOK_SECRET_ARN_ENV
-        if self.needs_webhook_token and self.webhook_secret_token is None and not self.webhook_secret_arn:
-            missing.append(f"{token} or {arn}")
-        dynamodb = self.vacancy_store is VacancyStoreChoice.DYNAMODB
-        # Set, not defaulted: the default is the local stack's table.
-        table_set = "vacancies_table_name" in self.model_fields_set
-        if (self.needs_vacancies_table or self.needs_vacancy_store) and dynamodb and not table_set:
-            missing.append(resources.VACANCIES_TABLE_ENV)
-        if self.needs_vacancy_store and not dynamodb and not (self.database_url or self.database_secret_arn):
-            missing.append(f"{resources.DATABASE_URL_ENV} or {resources.DATABASE_SECRET_ARN_ENV}")
-        has_endpoint = self.openai_api_key or self.openai_secret_arn or self.openai_base_url
-        if self.needs_model_endpoint and self.llm_engine is EngineChoice.OPENAI and not has_endpoint:
-            missing.append(
-                f"{resources.OPENAI_API_KEY_ENV} or {resources.OPENAI_SECRET_ARN_ENV}"
-                f" or {resources.OPENAI_BASE_URL_ENV}"
-            )
-        if missing:
-            raise PydanticCustomError(_MISSING_ENVIRONMENT, "missing {names}", {"names": ", ".join(missing)})
-        return self
-
     @field_validator("webhook_retry_schedule", "task_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: Any) -> Any:
@@ -227,143 +197,149 @@ class Settings(BaseModel):
     def from_env(cls, environ: Mapping[str, str]) -> Self:
         """Read the contract's variables (and the resource locations the CDK app injects)."""
         values: dict[str, Any] = {
-            field: environ[var] for field, var in ENVIRONMENT.items() if environ.get(var, "").strip()
+            field: environ[var] for field, var in ENVIRONMENT.items() if is_set(environ, var)
         }
         values["task_queue_urls"] = {
-            task: environ[task.queue_url_env] for task in TaskName if environ.get(task.queue_url_env)
+            task: environ[task.queue_url_env] for task in TaskName if is_set(environ, task.queue_url_env)
         }
         return cls.model_validate(values)
 
 
-_MISSING_ENVIRONMENT = "missing_environment"
+def is_set(environ: Mapping[str, str], name: str) -> bool:
+    """A blank variable counts as unset, as the CDK app and `.env` files leave optional ones."""
+    return bool(environ.get(name, "").strip())
 
 
-# One model per function: the resources it reads are required (no local defaults), so `from_env` fails on
-# a deployed function's incomplete environment. `Settings` itself keeps every default for tests and the CLI.
-class FunctionSettings(Settings):
-    """What every function reads: the jobs table and the payload bucket (claim-checked bodies)."""
+@dataclass(frozen=True)
+class FunctionNeeds:
+    """What one function cannot start without: the variables it must be given (no local defaults) and
+    the settings it needs one of. `Settings` itself keeps every default, for tests and the CLI; a plain
+    record, not a model per function, because each model class costs every cold start a few ms."""
 
-    # Built when checked: a function validates its own model once, at its cold start, not all eight.
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    name: str
+    # Settings fields whose variables must be set: every function reads jobs and claim-checked bodies.
+    required_fields: tuple[str, ...] = ("jobs_table_name", "payload_bucket_name")
+    every_task_queue: bool = False  # accepts jobs onto every task queue
+    webhook_token: bool = False  # signs webhooks or authenticates requests
+    vacancies_table: bool = False  # reads the vacancy store when it is DynamoDB
+    vacancy_store: bool = False  # writes the vacancy store, DynamoDB or PostgreSQL
+    model_endpoint: bool = False  # asks the configured engine, OpenAI when chosen
 
-    jobs_table_name: str
-    payload_bucket_name: str
-
-
-class NotifyDeadLettersSettings(FunctionSettings):
-    """The notify DLQ's consumer: ends a delivery chain as exhausted in the jobs table."""
-
-
-class NotifierSettings(FunctionSettings):
-    """The notifier: signs each webhook and re-queues the retries on the notify queue."""
-
-    notify_queue_url: str
-    needs_webhook_token: ClassVar[bool] = True
-
-
-class TaskDeadLettersSettings(FunctionSettings):
-    """The task DLQs' consumer: fails a job `worker_crashed`, records its audit and queues its webhook."""
-
-    notify_queue_url: str
-    audit_bucket_name: str
-
-
-class TaskWorkerSettings(TaskDeadLettersSettings):
-    """A task worker: runs a job and finishes it as the DLQ consumer would fail it."""
-
-
-class ModelWorkerSettings(TaskWorkerSettings):
-    """A worker of a task that asks the engine (`TaskSpec.calls_model`)."""
-
-    needs_model_endpoint: ClassVar[bool] = True
-
-
-class VacancyWriterSettings(TaskWorkerSettings):
-    """The worker of a task that stores vacancies (`TaskSpec.writes_vacancies`)."""
-
-    needs_vacancy_store: ClassVar[bool] = True
-
-
-class ApiSettings(TaskDeadLettersSettings):
-    """The api (and the PostgreSQL variant's vacancy reader, which runs the same code): authenticates,
-    accepts jobs onto every task queue, reads results, audit records and, on DynamoDB, vacancies."""
-
-    task_queue_urls: dict[TaskName, str]
-    needs_webhook_token: ClassVar[bool] = True
-    needs_vacancies_table: ClassVar[bool] = True
-
-    @field_validator("task_queue_urls")
-    @classmethod
-    def _every_task_queue(cls, urls: dict[TaskName, str]) -> dict[TaskName, str]:
-        missing = [task.queue_url_env for task in TaskName if not urls.get(task)]
-        if missing:
-            raise PydanticCustomError(_MISSING_ENVIRONMENT, "missing {names}", {"names": ", ".join(missing)})
-        return urls
+    def missing(self, environ: Mapping[str, str], settings: Settings | None) -> list[str]:
+        """The unset variables, by name. Needs that depend on a value (the vacancy store, the engine)
+        are judged only when every value is valid (`settings`); otherwise the invalid ones are named."""
+        missing = [
+            ENVIRONMENT[field] for field in self.required_fields if not is_set(environ, ENVIRONMENT[field])
+        ]
+        if self.every_task_queue:
+            missing += [task.queue_url_env for task in TaskName if not is_set(environ, task.queue_url_env)]
+        token, arn = resources.WEBHOOK_SECRET_TOKEN_ENV, resources.WEBHOOK_SECRET_ARN_ENV
+        if self.webhook_token and not (is_set(environ, token) or is_set(environ, arn)):
+            missing.append(f"{token} or {arn}")
+        if settings is None:
+            return missing
+        dynamodb = settings.vacancy_store is VacancyStoreChoice.DYNAMODB
+        # Set, not defaulted: the default is the local stack's table.
+        table_set = is_set(environ, resources.VACANCIES_TABLE_ENV)
+        if (self.vacancies_table or self.vacancy_store) and dynamodb and not table_set:
+            missing.append(resources.VACANCIES_TABLE_ENV)
+        if (
+            self.vacancy_store
+            and not dynamodb
+            and not (settings.database_url or settings.database_secret_arn)
+        ):
+            missing.append(f"{resources.DATABASE_URL_ENV} or {resources.DATABASE_SECRET_ARN_ENV}")
+        has_endpoint = settings.openai_api_key or settings.openai_secret_arn or settings.openai_base_url
+        if self.model_endpoint and settings.llm_engine is EngineChoice.OPENAI and not has_endpoint:
+            missing.append(
+                f"{resources.OPENAI_API_KEY_ENV} or {resources.OPENAI_SECRET_ARN_ENV}"
+                f" or {resources.OPENAI_BASE_URL_ENV}"
+            )
+        return missing
 
 
-# Each function's model by its handler setting, which Lambda passes as `_HANDLER`: how a module serving
-# two functions (delivery/handler.py) checks the one starting. A task worker's is `task_worker_settings`.
-FUNCTION_SETTINGS: dict[str, type[Settings]] = {
-    resources.API_HANDLER: ApiSettings,
-    resources.NOTIFIER_HANDLER: NotifierSettings,
-    resources.NOTIFY_DEAD_LETTERS_HANDLER: NotifyDeadLettersSettings,
-    resources.TASK_DEAD_LETTERS_HANDLER: TaskDeadLettersSettings,
+# The notify DLQ's consumer: ends a delivery chain as exhausted in the jobs table.
+NOTIFY_DEAD_LETTERS_NEEDS = FunctionNeeds("notify dead letters")
+# The notifier: signs each webhook and re-queues the retries on the notify queue.
+NOTIFIER_NEEDS = FunctionNeeds(
+    "notifier", (*NOTIFY_DEAD_LETTERS_NEEDS.required_fields, "notify_queue_url"), webhook_token=True
+)
+# The task DLQs' consumer: fails a job `worker_crashed`, records its audit and queues its webhook.
+TASK_DEAD_LETTERS_NEEDS = FunctionNeeds(
+    "task dead letters", (*NOTIFY_DEAD_LETTERS_NEEDS.required_fields, "notify_queue_url", "audit_bucket_name")
+)
+# The api (and the PostgreSQL variant's vacancy reader, which runs the same code): authenticates, accepts
+# jobs onto every task queue, reads results, audit records and, on DynamoDB, vacancies.
+API_NEEDS = dataclasses.replace(
+    TASK_DEAD_LETTERS_NEEDS, name="api", every_task_queue=True, webhook_token=True, vacancies_table=True
+)
+
+# Each function's needs by its handler setting, which Lambda passes as `_HANDLER`: how a module serving
+# two functions (delivery/handler.py) checks the one starting. A task worker's are `task_worker_needs`.
+FUNCTION_NEEDS: dict[str, FunctionNeeds] = {
+    resources.API_HANDLER: API_NEEDS,
+    resources.NOTIFIER_HANDLER: NOTIFIER_NEEDS,
+    resources.NOTIFY_DEAD_LETTERS_HANDLER: NOTIFY_DEAD_LETTERS_NEEDS,
+    resources.TASK_DEAD_LETTERS_HANDLER: TASK_DEAD_LETTERS_NEEDS,
 }
 
 
-class ModelVacancyWriterSettings(VacancyWriterSettings, ModelWorkerSettings):
-    """A worker of a task that both asks the engine and stores vacancies."""
-
-
-def task_worker_settings(spec: TaskSpec) -> type[Settings]:
-    if spec.writes_vacancies:
-        return ModelVacancyWriterSettings if spec.calls_model else VacancyWriterSettings
-    return ModelWorkerSettings if spec.calls_model else TaskWorkerSettings
+def task_worker_needs(spec: TaskSpec) -> FunctionNeeds:
+    """A task worker runs a job and finishes it as the DLQ consumer would fail it, so it needs what that
+    consumer needs, and the engine or the vacancy store as its task does."""
+    return dataclasses.replace(
+        TASK_DEAD_LETTERS_NEEDS,
+        name=f"{spec.name.value} worker",
+        model_endpoint=spec.calls_model,
+        vacancy_store=spec.writes_vacancies,
+    )
 
 
 class FunctionSettingsError(RuntimeError):
     """A function's environment lacks what it needs (any value of the wrong form is listed with it).
     Names the variables, never a value."""
 
-    def __init__(self, model: type[Settings], problems: list[str]) -> None:
-        super().__init__(f"{model.__name__}: environment incomplete: {'; '.join(problems)}")
+    def __init__(self, needs: FunctionNeeds, problems: list[str]) -> None:
+        super().__init__(f"{needs.name}: environment incomplete: {'; '.join(problems)}")
         self.problems = problems
 
 
-def _problems(error: ValidationError) -> list[str]:
+def _invalid(error: ValidationError) -> list[str]:
     problems = []
-    for detail in error.errors(include_url=False, include_input=False, include_context=True):
+    for detail in error.errors(include_url=False, include_input=False):
         field = detail["loc"][0] if detail["loc"] else None
         name = ENVIRONMENT.get(field, str(field)) if isinstance(field, str) else None
-        if detail["type"] == _MISSING_ENVIRONMENT:
-            problems.append(f"missing {detail['ctx']['names']}")
-        elif detail["type"] == "missing":
-            problems.append(f"missing {name}")
-        else:
-            # The error's type only: a message may quote the value (a custom validator's ValueError).
-            problems.append(f"invalid {name} ({detail['type']})")
+        # The error's type only: a message may quote the value (a custom validator's ValueError).
+        problems.append(f"invalid {name} ({detail['type']})")
     return problems
 
 
-def check_settings(model: type[Settings], environ: Mapping[str, str] | None = None) -> None:
-    """Validate `model` from the environment, at a handler module's import (Lambda's init phase), so a
-    missing variable fails the cold start: FunctionSettingsError, naming the variables (the pydantic
-    error, which quotes values, is not chained). Values that are only invalid raise pydantic's error, as
-    `get_settings` would on the first invocation (secrets are SecretStr, which takes any string)."""
+def check_settings(needs: FunctionNeeds, environ: Mapping[str, str] | None = None) -> None:
+    """Validate the settings and `needs` from the environment, at a handler module's import (Lambda's
+    init phase), so a missing variable fails the cold start: FunctionSettingsError, naming the variables
+    (the pydantic error, which quotes values, is not chained). Values that are only invalid raise
+    pydantic's error, as `get_settings` would on the first invocation (secrets are SecretStr, which
+    takes any string)."""
+    env = os.environ if environ is None else environ
     try:
-        model.from_env(os.environ if environ is None else environ)
+        settings = Settings.from_env(env)
     except ValidationError as error:
-        kinds = {detail["type"] for detail in error.errors(include_url=False, include_input=False)}
-        if kinds & {"missing", _MISSING_ENVIRONMENT}:
-            raise FunctionSettingsError(model, _problems(error)) from None
-        raise
+        missing = needs.missing(env, None)
+        if not missing:
+            raise
+        problems = [f"missing {name}" for name in missing] + _invalid(error)
+    else:
+        problems = [f"missing {name}" for name in needs.missing(env, settings)]
+        if not problems:
+            return
+    raise FunctionSettingsError(needs, problems) from None
 
 
-def check_cold_start(module_default: type[Settings], environ: Mapping[str, str] | None = None) -> None:
+def check_cold_start(module_default: FunctionNeeds, environ: Mapping[str, str] | None = None) -> None:
     """`check_settings` for the function Lambda is starting, which `_HANDLER` names; outside Lambda (the
     local stack, tests) for what every function of the importing module needs, `module_default`."""
     env = os.environ if environ is None else environ
-    check_settings(FUNCTION_SETTINGS.get(env.get(resources.LAMBDA_HANDLER_ENV, ""), module_default), env)
+    check_settings(FUNCTION_NEEDS.get(env.get(resources.LAMBDA_HANDLER_ENV, ""), module_default), env)
 
 
 def load_dotenv(path: Path, environ: dict[str, str] | os._Environ[str]) -> None:

@@ -6,19 +6,19 @@ from __future__ import annotations
 import pytest
 from ai_interviewer import resources
 from ai_interviewer.resources import TaskName
-from ai_interviewer.settings import FUNCTION_SETTINGS, Settings, check_settings, task_worker_settings
+from ai_interviewer.settings import FUNCTION_NEEDS, FunctionNeeds, check_settings, task_worker_needs
 from ai_interviewer.tasks import task_spec
 
 from tests.infra.synthesis import Synthesized, function_ids
 
 
-def models_of(handler: str) -> list[type[Settings]]:
-    """What the handler's module checks at init: its function's model; a task worker's too."""
+def needs_of(handler: str) -> list[FunctionNeeds]:
+    """What the handler's module checks at init: its function's needs; a task worker's too."""
     for task in TaskName:
         if handler == resources.task_handler(task):
-            worker = task_worker_settings(task_spec(task))
-            return [FUNCTION_SETTINGS[resources.TASK_DEAD_LETTERS_HANDLER], worker]
-    return [FUNCTION_SETTINGS[handler]]
+            worker = task_worker_needs(task_spec(task))
+            return [FUNCTION_NEEDS[resources.TASK_DEAD_LETTERS_HANDLER], worker]
+    return [FUNCTION_NEEDS[handler]]
 
 
 @pytest.mark.parametrize("variant", ["default_stack", "postgres_stack"])
@@ -33,7 +33,7 @@ def test_every_function_gets_the_variables_its_cold_start_checks(
             # Tokens (Ref, Fn::GetAtt) resolve to strings in AWS; the checks read only presence and form.
             environ = {name: v if isinstance(v, str) else "token" for name, v in variables.items()}
             environ[resources.LAMBDA_HANDLER_ENV] = handler
-            for model in models_of(handler):
-                check_settings(model, environ)
+            for needs in needs_of(handler):
+                check_settings(needs, environ)
             checked += 1
     assert checked == len(resources.function_handlers()) + (variant == "postgres_stack")  # the reader

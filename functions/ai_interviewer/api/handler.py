@@ -10,11 +10,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ai_interviewer.api.app import build_resolver
 from ai_interviewer.api.logger import logger
-from ai_interviewer.settings import ApiSettings, check_cold_start
+from ai_interviewer.settings import API_NEEDS, check_cold_start
 from ai_interviewer.wiring import default_services
 
 # In Lambda's init phase: an incomplete environment fails the cold start, naming what is missing.
-check_cold_start(ApiSettings)
+check_cold_start(API_NEEDS)
 
 
 @functools.cache

@@ -12,10 +12,12 @@ are names (no address literals, which the api vets against private ranges); the 
 
 from __future__ import annotations
 
+import functools
 import typing
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from pydantic.json_schema import models_json_schema
 
 from ai_interviewer.api.acceptance import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH
@@ -27,7 +29,8 @@ from ai_interviewer.delivery.signing import (
     WEBHOOK_TIMESTAMP_HEADER,
 )
 from ai_interviewer.errors import FailureCode, failure_message
-from ai_interviewer.models.payloads import TagsFormat, failed_webhook_model, success_webhook_models
+from ai_interviewer.models.base import LazyModel
+from ai_interviewer.models.payloads import Envelope, ErrorDetail, TagsFormat
 from ai_interviewer.models.requests import (
     CRITERION_NAME,
     METADATA_MAX_BYTES,
@@ -35,6 +38,7 @@ from ai_interviewer.models.requests import (
     NonBlankText,
     ResumeIn,
 )
+from ai_interviewer.models.results import TagsListResult, TagsStringResult
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import Settings
 from ai_interviewer.tasks import all_specs, task_spec
@@ -55,6 +59,48 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _PORT = r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
 _HOST = rf"(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
 _REST = r"(?:[/?#][!-~]*)?"
+
+
+# The webhook payloads as the OpenAPI document's `webhooks` describe them: the seed's result with the
+# envelope's fields around it (so a field added to `Envelope` is documented too). Only for the document:
+# the notifier builds bodies with `webhook_body`.
+_OUTCOME_FIELDS = ("task", "status", "error")
+
+
+def _envelope_fields(**outcome: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: (field.annotation, field)
+        for name, field in Envelope.model_fields.items()
+        if name not in _OUTCOME_FIELDS
+    }
+    return {**fields, **outcome}
+
+
+@functools.cache
+def failed_webhook_model() -> type[BaseModel]:
+    """`FailedWebhook`, made once, for the document."""
+    return create_model(
+        "FailedWebhook",
+        __base__=LazyModel,
+        __doc__="What `webhook_url` receives when a job cannot succeed.",
+        **_envelope_fields(task=(TaskName, ...), status=(Literal["failed"], ...), error=(ErrorDetail, ...)),
+    )
+
+
+def success_webhook_models(
+    result_models: Mapping[TaskName, type[BaseModel]], tags_format: TagsFormat
+) -> dict[TaskName, type[BaseModel]]:
+    """One model per task: its seed result (tags as configured) plus the envelope, `task` fixed."""
+    results: dict[TaskName, type[BaseModel]] = {
+        **result_models,
+        TaskName.GENERATE_TAGS: TagsListResult if tags_format is TagsFormat.LIST else TagsStringResult,
+    }
+    models: dict[TaskName, type[BaseModel]] = {}
+    for task, result in results.items():
+        name = "".join(part.capitalize() for part in task.value.split("_")) + "Webhook"
+        fields = _envelope_fields(task=(Literal[task.value], ...), status=(Literal["succeeded"], ...))
+        models[task] = create_model(name, __base__=result, **fields)
+    return models
 
 
 def webhook_url_pattern(allow_private: bool) -> str:

@@ -19,11 +19,11 @@ from ai_interviewer.delivery.notifier import Notifier
 from ai_interviewer.errors import TransientError
 from ai_interviewer.models.jobs import NotifyMessage
 from ai_interviewer.observability import logger, metrics, tracer
-from ai_interviewer.settings import NotifyDeadLettersSettings, check_cold_start
+from ai_interviewer.settings import NOTIFY_DEAD_LETTERS_NEEDS, check_cold_start
 from ai_interviewer.wiring import default_services
 
 # In Lambda's init phase: the notifier's or the notify DLQ consumer's settings (`_HANDLER` says which).
-check_cold_start(NotifyDeadLettersSettings)
+check_cold_start(NOTIFY_DEAD_LETTERS_NEEDS)
 
 
 class DeliveryPostponedError(TransientError):

@@ -17,13 +17,13 @@ from ai_interviewer.documents.isolation import DocumentReader
 from ai_interviewer.documents.outcome import DocumentInfo, Unreadable, reason_text, unreadable_summary
 from ai_interviewer.errors import FailureCode, PermanentError
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.payloads import RankedResume, RankResumesResult
 from ai_interviewer.models.requests import (
     AddVacancyWithCandidatesRequest,
     RankResumesRequest,
     ResumeIn,
     TaskRequest,
 )
+from ai_interviewer.models.results import RankedResume, RankResumesResult
 from ai_interviewer.review import review_of
 from ai_interviewer.scoring import rank_order
 from ai_interviewer.tasks.outcome import TaskOutcome

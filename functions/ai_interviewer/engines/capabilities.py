@@ -17,8 +17,8 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.results import CriterionJudgement, Flag
 from ai_interviewer.models.usage import Usage
 
 

@@ -47,6 +47,7 @@ LOCAL_DEFAULTS = {
     resources.POWERTOOLS_TRACE_DISABLED_ENV: "true",
     resources.POWERTOOLS_METRICS_DISABLED_ENV: "true",
     resources.POWERTOOLS_METRICS_NAMESPACE_ENV: "AiInterviewerLocal",
+    **resources.RUNTIME_ENVIRONMENT,
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.payloads import AddVacancyWithCandidatesResult
 from ai_interviewer.models.requests import AddVacancyWithCandidatesRequest
+from ai_interviewer.models.results import AddVacancyWithCandidatesResult
 from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks.outcome import TaskOutcome
 from ai_interviewer.tasks.spec import TaskSpec

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from ai_interviewer.engines.capabilities import VacancyWriter
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
-from ai_interviewer.models.payloads import BuildVacancyResult
 from ai_interviewer.models.requests import BuildVacancyRequest
+from ai_interviewer.models.results import BuildVacancyResult
 from ai_interviewer.resources import TaskName
 from ai_interviewer.scoring import effective_weights
 from ai_interviewer.tasks.outcome import TaskOutcome

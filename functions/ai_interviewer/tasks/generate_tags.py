@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from ai_interviewer.engines.capabilities import TagExtractor
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
-from ai_interviewer.models.payloads import GenerateTagsResult, TagsFormat
+from ai_interviewer.models.payloads import TagsFormat
 from ai_interviewer.models.requests import GenerateTagsRequest
+from ai_interviewer.models.results import GenerateTagsResult
 from ai_interviewer.resources import TaskName
 from ai_interviewer.tasks.outcome import TaskOutcome
 from ai_interviewer.tasks.spec import TaskSpec

@@ -18,8 +18,8 @@ from ai_interviewer.deadline import require_remaining
 from ai_interviewer.engines.capabilities import ResumeAssessment, ResumeAssessor
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import Language, detect_language
-from ai_interviewer.models.payloads import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.requests import RankResumesRequest, ResumeIn
+from ai_interviewer.models.results import JudgedBy, RankedResume, RankResumesResult
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 from ai_interviewer.review import review_of

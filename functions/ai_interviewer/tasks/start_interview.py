@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from ai_interviewer.engines.capabilities import Interviewer, InterviewTurn
 from ai_interviewer.errors import InvalidModelOutputError
 from ai_interviewer.language import detect_language
-from ai_interviewer.models.payloads import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.requests import StartInterviewRequest
+from ai_interviewer.models.results import InterviewAnalysis, StartInterviewResult
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.resources import TaskName
 from ai_interviewer.review import review_of

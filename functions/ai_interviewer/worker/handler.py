@@ -20,11 +20,11 @@ from ai_interviewer.deadline import invocation_deadline
 from ai_interviewer.observability import logger, metrics, tracer
 from ai_interviewer.resources import TaskName
 from ai_interviewer.settings import (
-    TaskDeadLettersSettings,
+    TASK_DEAD_LETTERS_NEEDS,
     check_cold_start,
     check_settings,
     get_settings,
-    task_worker_settings,
+    task_worker_needs,
 )
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import default_services, import_engine
@@ -34,14 +34,14 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResp
 
 # In Lambda's init phase: what every function of this module needs (all the DLQ consumer needs); a task
 # worker's own needs are checked when its handler is looked up, also at init.
-check_cold_start(TaskDeadLettersSettings)
+check_cold_start(TASK_DEAD_LETTERS_NEEDS)
 
 
 @functools.cache
 def task_handler(task: TaskName) -> LambdaHandler:
     """`task`'s worker: the same decorators and batch loop for every task."""
     spec = task_spec(task)
-    check_settings(task_worker_settings(spec))
+    check_settings(task_worker_needs(spec))
     if spec.calls_model:
         import_engine(get_settings())
 

@@ -25,7 +25,7 @@ from ai_interviewer.engines.heuristic.resume_facts import ResumeFacts
 from ai_interviewer.engines.heuristic.resume_scores import ResumeScores
 from ai_interviewer.engines.heuristic.vocabulary import SOFT_BY_KEY
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement
+from ai_interviewer.models.results import CriterionJudgement
 
 
 class ResumeProfile:

@@ -20,7 +20,7 @@ from ai_interviewer.engines.heuristic.reading import Mention, quote, snippet
 from ai_interviewer.engines.heuristic.resume_facts import ABSENT, FULL, SkillEvidence
 from ai_interviewer.engines.heuristic.vocabulary import SKILL_BY_KEY
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement
+from ai_interviewer.models.results import CriterionJudgement
 from ai_interviewer.recommendations import recommendation_for, recommendation_text
 
 SKILL_QUESTIONS = 3

@@ -71,8 +71,8 @@ from ai_interviewer.engines.openai.templates import (
 )
 from ai_interviewer.errors import InvalidModelOutputError, PermanentError
 from ai_interviewer.language import Language
-from ai_interviewer.models.payloads import CriterionJudgement, Flag
 from ai_interviewer.models.requests import ResumeIn
+from ai_interviewer.models.results import CriterionJudgement, Flag
 from ai_interviewer.models.usage import Usage
 from ai_interviewer.pricing import Price, model_price
 from ai_interviewer.recommendations import Recommendation, recommendation_text
