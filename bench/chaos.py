@@ -148,9 +148,10 @@ def submit(services: Any, rankings: int, resumes: int, seed: int) -> list[str]:
 def drain(services: Any, job_ids: list[str], workers: int) -> tuple[list[Any], float]:
     """Poll the rank queue (and its DLQ) as Lambda's event sources do until every job has ended."""
     import boto3  # noqa: PLC0415
-    from ai_interviewer import worker  # noqa: PLC0415
     from ai_interviewer.local.pollers import sqs_event  # noqa: PLC0415
     from ai_interviewer.resources import TaskName, dead_letter_queue_name  # noqa: PLC0415
+    from ai_interviewer.worker.dead_letters import process_dead_letters  # noqa: PLC0415
+    from ai_interviewer.worker.processing import process_batch  # noqa: PLC0415
 
     queue_url = services.settings.task_queue_urls[TaskName.RANK_RESUMES]
     dead_letters_url = services.queues._client.get_queue_url(  # type: ignore[attr-defined]
@@ -175,10 +176,10 @@ def drain(services: Any, job_ids: list[str], workers: int) -> tuple[list[Any], f
             for message in messages:
                 event = sqs_event([message], arn)
                 if dead_letters:
-                    response = worker.process_dead_letters(event, services)
+                    response = process_dead_letters(event, services)
                 else:
                     deadline = time.monotonic() + 290  # the rank worker's 300 s, less its margin
-                    response = worker.process_batch(TaskName.RANK_RESUMES, event, services, deadline=deadline)
+                    response = process_batch(TaskName.RANK_RESUMES, event, services, deadline=deadline)
                 if not response["batchItemFailures"]:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 

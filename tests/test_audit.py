@@ -17,6 +17,7 @@ from ai_interviewer.models.jobs import Job, JobStatus, TaskMessage
 from ai_interviewer.resources import LOCAL_AUDIT_BUCKET, TaskName
 from ai_interviewer.settings import DEFAULT_AUDIT_RETENTION_DAYS
 from ai_interviewer.wiring import Services
+from ai_interviewer.worker import dead_letters
 from ai_interviewer.worker import processing as worker
 from botocore.exceptions import ClientError
 
@@ -309,13 +310,13 @@ def test_a_dead_lettered_job_gets_a_worker_crashed_record(aws: AwsStack) -> None
     assert services.jobs.start(job_id) is not None  # then the worker was killed on every receive
     dead = sqs_event([("m-dead", _task_message(job_id, TaskName.START_INTERVIEW, request))])
 
-    assert worker.process_dead_letters(dead, services) == NO_FAILURES
+    assert dead_letters.process_dead_letters(dead, services) == NO_FAILURES
     record = json.loads(get_audit(services, job_id).text)
     assert record["status"] == "failed" and record["error"] == {"code": "worker_crashed"}
     assert record["started_at"] and record["finished_at"] and "interview" not in record
     assert {entry["field"] for entry in record["inputs"]} == {"webhook_url", "vacancy_text", "resume_text"}
     # The consumer's own retry finds the same record: nothing new, nothing failed.
-    assert worker.process_dead_letters(dead, services) == NO_FAILURES
+    assert dead_letters.process_dead_letters(dead, services) == NO_FAILURES
     assert len(stored_versions(aws, job_id)) == 1
 
 
@@ -329,12 +330,14 @@ def test_a_dead_lettered_job_is_handed_off_without_its_record_once_the_dlq_retri
     job_id = accept(services_with(aws), TaskName.GENERATE_TAGS, request)
     assert broken.jobs.start(job_id) is not None
     dead = sqs_event([("m-dead", _task_message(job_id, TaskName.GENERATE_TAGS, request))])
-    assert worker.process_dead_letters(dead, broken) == {"batchItemFailures": [{"itemIdentifier": "m-dead"}]}
+    assert dead_letters.process_dead_letters(dead, broken) == {
+        "batchItemFailures": [{"itemIdentifier": "m-dead"}]
+    }
     assert not job(broken, job_id).notify_enqueued  # held while receives remain
 
-    last = broken.settings.task_max_receive_count + worker.DEAD_LETTER_AUDIT_RECEIVES
+    last = broken.settings.task_max_receive_count + dead_letters.DEAD_LETTER_AUDIT_RECEIVES
     dead["Records"][0]["attributes"]["ApproximateReceiveCount"] = str(last)
-    assert worker.process_dead_letters(dead, broken) == NO_FAILURES
+    assert dead_letters.process_dead_letters(dead, broken) == NO_FAILURES
     assert job(broken, job_id).notify_enqueued and stored_versions(aws, job_id) == []
     assert drain_notify(aws) == [{"job_id": job_id, "chain": 0}]
 
@@ -444,7 +447,7 @@ def test_a_claim_checked_request_already_gone_leaves_a_record_without_inputs(aws
     message = TaskMessage(
         job_id=job_id, task=TaskName.GENERATE_TAGS, request_s3_key=f"requests/{job_id}.json"
     )
-    assert worker.process_dead_letters(sqs_event([("m-gone", message)]), services) == NO_FAILURES
+    assert dead_letters.process_dead_letters(sqs_event([("m-gone", message)]), services) == NO_FAILURES
     record = json.loads(get_audit(services, job_id).text)
     assert record["error"] == {"code": "worker_crashed"} and "inputs" not in record
     assert record["request_sha256"] == job(services, job_id).request_sha256
@@ -460,7 +463,7 @@ def test_a_parked_request_that_cannot_be_read_now_is_retried_not_recorded_withou
         job_id=job_id, task=TaskName.GENERATE_TAGS, request_s3_key=f"requests/{job_id}.json"
     )
     dead = sqs_event([("m-unreadable", message)])
-    assert worker.process_dead_letters(dead, broken) == {
+    assert dead_letters.process_dead_letters(dead, broken) == {
         "batchItemFailures": [{"itemIdentifier": "m-unreadable"}]
     }
     assert stored_versions(aws, job_id) == [] and not job(broken, job_id).notify_enqueued

@@ -123,7 +123,7 @@ def test_a_model_worker_imports_its_engine_at_init_and_only_a_model_worker(
 EVERY_INVOCATION = {"ai_interviewer.models.jobs.Job", "ai_interviewer.models.jobs.TaskMessage"}
 ON_FIRST_USE = {
     *(f"ai_interviewer.models.requests.{name}" for name in ("RankResumesRequest", "ResumeIn", "TaskRequest")),
-    "ai_interviewer.models.payloads.RankResumesResult",
+    "ai_interviewer.models.results.RankResumesResult",
     "ai_interviewer.audit.AuditRecord",
     "ai_interviewer.api.responses.JobView",
     "ai_interviewer.api.responses.AcceptedResponse",
@@ -137,3 +137,26 @@ def test_a_function_builds_at_import_only_the_models_every_invocation_reads(hand
     assert built >= EVERY_INVOCATION
     assert not built & ON_FIRST_USE
     assert not any(name.endswith("Webhook") for name in built)  # the OpenAPI document's models
+
+
+# The task pipeline, which only a task worker runs: its documents, its tasks and the results they make.
+TASK_PIPELINE = (
+    "ai_interviewer.worker.processing",
+    "ai_interviewer.documents.extraction",
+    "ai_interviewer.models.results",
+    *(f"ai_interviewer.tasks.{task.value}" for task in TaskName),
+)
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [resources.NOTIFIER_HANDLER, resources.NOTIFY_DEAD_LETTERS_HANDLER, resources.TASK_DEAD_LETTERS_HANDLER],
+)
+def test_the_notifier_and_the_dead_letter_consumers_load_no_task_pipeline(handler: str) -> None:
+    loaded = set(_import_in_fresh_interpreter(handler, lambda_like=False)["loaded"])
+    assert not loaded & set(TASK_PIPELINE)
+
+
+def test_a_task_worker_loads_the_pipeline_at_init() -> None:
+    loaded = set(_import_in_fresh_interpreter(WORKER_HANDLERS[0], lambda_like=False)["loaded"])
+    assert {"ai_interviewer.worker.processing", "ai_interviewer.documents.extraction"} <= loaded

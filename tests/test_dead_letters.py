@@ -16,7 +16,7 @@ from ai_interviewer.delivery.notifier import Notifier
 from ai_interviewer.models.jobs import DeliveryState, Job, JobStatus, NotifyMessage, TaskMessage
 from ai_interviewer.resources import TASK_MAX_RECEIVE_COUNT, TaskName, dead_letter_queue_name
 from ai_interviewer.wiring import Services, build_services
-from ai_interviewer.worker import processing as worker
+from ai_interviewer.worker import dead_letters
 
 from tests.conftest import AwsStack
 from tests.test_delivery import Reply, WebhookReceiver
@@ -93,7 +93,7 @@ def test_a_worker_killed_on_every_receive_ends_its_job_worker_crashed_with_a_fai
         dead = _receive(aws, dead_letters_url)
         assert len(dead) == 1 and services.jobs.get(job.job_id).status is JobStatus.RUNNING  # type: ignore[union-attr]
 
-        response = worker.process_dead_letters(sqs_event(dead, _arn(aws, dead_letters_url)), services)
+        response = dead_letters.process_dead_letters(sqs_event(dead, _arn(aws, dead_letters_url)), services)
         assert response == {"batchItemFailures": []}
         _deliver_notify_queue(aws, services)
 
@@ -106,7 +106,7 @@ def test_a_worker_killed_on_every_receive_ends_its_job_worker_crashed_with_a_fai
     assert body["job_id"] == job.job_id
 
     # The same dead letter again (the consumer's own retry) changes nothing and queues nothing.
-    assert worker.process_dead_letters(sqs_event(dead, _arn(aws, dead_letters_url)), services) == {
+    assert dead_letters.process_dead_letters(sqs_event(dead, _arn(aws, dead_letters_url)), services) == {
         "batchItemFailures": []
     }
     assert _receive(aws, services.settings.notify_queue_url or "") == []
@@ -134,7 +134,7 @@ def test_a_dead_lettered_job_that_finished_meanwhile_only_gets_its_hand_off(aws:
             }
         ]
     }
-    assert worker.process_dead_letters(event, services) == {"batchItemFailures": []}
+    assert dead_letters.process_dead_letters(event, services) == {"batchItemFailures": []}
     done = services.jobs.get(job.job_id)
     assert done is not None and done.status is JobStatus.SUCCEEDED and done.notify_enqueued
     notified = _receive(aws, services.settings.notify_queue_url or "")

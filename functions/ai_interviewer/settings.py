@@ -164,7 +164,7 @@ class Settings(BaseModel):
     # `audit_retention_days`, the local stack's provisioning).
     audit_bucket_name: str = resources.LOCAL_AUDIT_BUCKET
     notify_queue_url: str | None = None
-    task_queue_urls: dict[TaskName, str] = Field(default_factory=dict)
+    task_queue_urls: dict[TaskName, str] = {}  # pydantic copies it (see models.jobs.Delivery.attempts)
 
     vacancy_store: VacancyStoreChoice = VacancyStoreChoice.DYNAMODB
     database_url: SecretStr | None = None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ai_interviewer.language import Language
 from ai_interviewer.models.requests import ResumeIn
@@ -29,7 +29,7 @@ class ResumeAssessment(BaseModel):
     summary: str
     pros: list[str]
     cons: list[str]
-    flags: list[Flag] = Field(default_factory=list)  # what the engine itself noticed
+    flags: list[Flag] = []  # what the engine itself noticed (copied per instance)
 
 
 class InterviewTurn(BaseModel):

@@ -3,8 +3,8 @@
 A task worker's handler setting is `ai_interviewer.worker.handler.<task>` (`resources.task_handler`).
 The runtime imports this module and then looks the attribute up, both in Lambda's init phase: the
 lookup (`__getattr__`, PEP 562) builds that task's handler and imports its task code and its engine
-(the OpenAI SDK, when configured), so none of it is part of the first job's time, and the other tasks'
-code never loads.
+(the OpenAI SDK, when configured) and the task pipeline (`processing`), so none of it is part of the
+first job's time; the other tasks' code never loads, and the DLQ consumer loads no task at all.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ai_interviewer.settings import (
 )
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import default_services, import_engine
-from ai_interviewer.worker.processing import process_batch, process_dead_letters
+from ai_interviewer.worker.dead_letters import process_dead_letters
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
@@ -44,6 +44,8 @@ def task_handler(task: TaskName) -> LambdaHandler:
     check_settings(task_worker_needs(spec))
     if spec.calls_model:
         import_engine(get_settings())
+    # Here, at the lookup (init), not at the module's import: the DLQ consumer never loads the pipeline.
+    from ai_interviewer.worker.processing import process_batch  # noqa: PLC0415
 
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)

@@ -9,8 +9,8 @@ whole visibility timeout, except on the last allowed receive, where the job fail
 client gets a failure webhook.
 
 A worker killed outright (out of memory, or a timeout the deadline did not prevent) runs no `except`: its
-message comes back until the receive limit moves it to the task's DLQ. `process_dead_letters` consumes
-those DLQs: the job ends `failed` with `worker_crashed` and its failure webhook is queued.
+message comes back until the receive limit moves it to the task's DLQ. `dead_letters` consumes those
+DLQs: the job ends `failed` with `worker_crashed` and its failure webhook is queued.
 
 A task runs under a deadline set a safety margin before the Lambda timeout (`deadline.py`): slow work
 gives up with `DeadlineExceededError`, a transient error, while there is still time to record the outcome,
@@ -26,12 +26,10 @@ import math
 import random
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from ai_interviewer.audit import record_audit
 from ai_interviewer.batches import each_record
 from ai_interviewer.deadline import job_deadline
 from ai_interviewer.documents.extraction import run_with_documents
@@ -42,22 +40,28 @@ from ai_interviewer.errors import (
     TransientError,
     last_cause_fields,
 )
-from ai_interviewer.models.jobs import Job, NotifyMessage, TaskMessage
+from ai_interviewer.models.jobs import Job, TaskMessage
 from ai_interviewer.models.payloads import ErrorDetail, LastCause
 from ai_interviewer.models.requests import TaskRequest
 from ai_interviewer.models.usage import Usage
-from ai_interviewer.observability import logger, metrics
+from ai_interviewer.observability import logger
 from ai_interviewer.resources import TaskName
 from ai_interviewer.stores.queues.base import load_request
 from ai_interviewer.tasks import task_spec
 from ai_interviewer.wiring import Services
+from ai_interviewer.worker.lifecycle import (
+    audit_job,
+    count,
+    discard_request,
+    fail_job,
+    finish_redelivery,
+    hand_off,
+    receive_count_of,
+    task_message,
+)
 
 RETRIES_EXHAUSTED = FailureCode.RETRIES_EXHAUSTED
 INVALID_REQUEST = FailureCode.INVALID_REQUEST
-WORKER_CRASHED = FailureCode.WORKER_CRASHED
-# Receives of a dead-lettered message that may still fail on its audit record before its job is handed off
-# without it (counted from the task queue's own limit: SQS may or may not carry the count into the DLQ).
-DEAD_LETTER_AUDIT_RECEIVES = 3
 RETRY_JITTER = 0.2  # each backoff is stretched or shrunk by up to 20 %, so retries of a burst spread out
 
 
@@ -76,72 +80,18 @@ def process_batch(
     return each_record(event, record_handler)
 
 
-def process_dead_letters(event: dict[str, Any], services: Services) -> PartialItemFailureResponse:
-    """Run every record of an SQS event from a task DLQ: each ends its job as `worker_crashed` (see
-    `end_dead_lettered_job`). A record that fails (the table did not answer) stays in the DLQ for
-    another try."""
-
-    def record_handler(record: SQSRecord) -> None:
-        end_dead_lettered_job(record, services)
-
-    return each_record(event, record_handler)
-
-
-def end_dead_lettered_job(record: SQSRecord, services: Services) -> None:
-    """A task message the queue gave up on: its last receive never reported back, so the worker was
-    killed. The job, unless it finished after all, fails with `worker_crashed` and is handed to the
-    notifier; a finished job only gets a lost hand-off completed."""
-    message = _task_message(record, "Unparsable dead-lettered task message dropped")
-    if message is None:
-        return
-    logger.set_correlation_id(message.job_id)
-    final = _receive_count(record) >= services.settings.task_max_receive_count + DEAD_LETTER_AUDIT_RECEIVES
-    try:
-        job = services.jobs.get(message.job_id)
-        if job is None:
-            logger.warning("Dead-lettered message for an unknown job dropped")
-            _count("TaskMessagesDropped")
-            return
-        if not job.status.finished:
-            detail = ErrorDetail.of(WORKER_CRASHED)
-            logger.error(
-                "Dead-lettered job failed", extra={"task": job.task.value, "status": job.status.value}
-            )
-            _count("JobsCrashed")
-            if _fail(job, detail, None, services):
-                _audit(job.job_id, message, services, final=final)
-                _hand_off(job.job_id, services)
-                _discard_request(message, services)
-                return
-            job = services.jobs.get(job.job_id) or job  # finished meanwhile: complete its hand-off
-        _finish_redelivery(job, message, services, final=final)
-    finally:
-        logger.set_correlation_id(None)
-
-
-def _task_message(record: SQSRecord, dropped: str) -> TaskMessage | None:
-    """The record's task message, or None for a body that does not parse: there is no job to fail and a
-    retry cannot fix the body, so it is logged as `dropped` (ids only) and counted."""
-    try:
-        return TaskMessage.model_validate_json(record.body)
-    except ValidationError:
-        logger.error(dropped, extra={"message_id": record.message_id})
-        _count("TaskMessagesDropped")
-        return None
-
-
 def handle_record(
     task: TaskName, record: SQSRecord, services: Services, *, deadline: float | None = None
 ) -> None:
     """One SQS record. Returning marks it done (SQS deletes it); raising makes it a batch item failure."""
-    message = _task_message(record, "Unparsable task message dropped")
+    message = task_message(record, "Unparsable task message dropped")
     if message is None:
         return
     logger.set_correlation_id(message.job_id)
     try:
         if message.task is not task:
             logger.warning("Task message on another task's queue", extra={"message_task": message.task.value})
-        receive_count = _receive_count(record)
+        receive_count = receive_count_of(record)
         try:
             run_job(message, receive_count, services, deadline=deadline)
         except TransientError:
@@ -160,17 +110,17 @@ def run_job(
     job = jobs.get(message.job_id)
     if job is None:
         logger.warning("Task message for an unknown job dropped")
-        _count("TaskMessagesDropped")
+        count("TaskMessagesDropped")
         return
     final = receive_count >= services.settings.task_max_receive_count
     if job.status.finished:
-        _finish_redelivery(job, message, services, final=final)
+        finish_redelivery(job, message, services, final=final)
         return
     if jobs.start(job.job_id) is None:
         # Another delivery finished the job between our read and our start.
         finished = jobs.get(job.job_id)
         if finished is not None:
-            _finish_redelivery(finished, message, services, final=final)
+            finish_redelivery(finished, message, services, final=final)
         return
     logger.info("Job running", extra={"task": job.task.value, "receive_count": receive_count})
 
@@ -186,7 +136,7 @@ def run_job(
             job, error, detail=detail, usage=error.usage, receive_count=receive_count, services=services
         )
     except PermanentError as error:
-        finished_now = _fail(job, ErrorDetail.of(error.code), None, services)
+        finished_now = fail_job(job, ErrorDetail.of(error.code), None, services)
     except Exception as error:
         # TransientError, or anything unexpected: worth another receive while the queue allows one.
         cause = LastCause.model_validate(last_cause_fields(error))
@@ -209,27 +159,14 @@ def run_job(
         )
         if finished_now:
             logger.info("Job succeeded", extra={"engine": outcome.engine, "model": outcome.model})
-            _count("JobsSucceeded")
+            count("JobsSucceeded")
     if not finished_now:
         # A racing delivery recorded the outcome first; that delivery hands the job to the notifier.
         logger.info("Job finished by another delivery")
         return
-    _audit(job.job_id, message, services, final=final)
-    _hand_off(job.job_id, services)
-    _discard_request(message, services)
-
-
-def _audit(job_id: str, message: TaskMessage, services: Services, *, final: bool) -> None:
-    """The job's audit record before its webhook. A failed write brings the message back while receives
-    remain; on the last one (`final`) the webhook goes without it: the client's webhook is the contract,
-    and a lost record is counted (`AuditRecordsLost`, alarmed) for the deployer to see."""
-    try:
-        record_audit(job_id, message, services)
-    except TransientError:
-        if not final:
-            raise
-        logger.error("Audit record lost: the last receive hands the job off without it")
-        _count("AuditRecordsLost")
+    audit_job(job.job_id, message, services, final=final)
+    hand_off(job.job_id, services)
+    discard_request(message, services)
 
 
 def _retry_or_fail(
@@ -250,7 +187,7 @@ def _retry_or_fail(
             "Job attempt failed; SQS will deliver it again",
             extra={"receive_count": receive_count, **cause_fields},
         )
-        _count("JobAttemptsFailed")
+        count("JobAttemptsFailed")
         if isinstance(error, TransientError):
             raise error
         # Re-raised without its message (it may quote request text) or its chain.
@@ -258,7 +195,7 @@ def _retry_or_fail(
     logger.warning(
         "Job failed after its last attempt", extra={"receive_count": receive_count, **cause_fields}
     )
-    return _fail(job, detail, usage, services)
+    return fail_job(job, detail, usage, services)
 
 
 def _cause_log_fields(cause: LastCause) -> dict[str, Any]:
@@ -276,42 +213,6 @@ def _parse_request(task: TaskName, body: dict[str, Any]) -> TaskRequest:
             for problem in error.errors(include_url=False, include_input=False, include_context=False)
         )
         raise PermanentError(INVALID_REQUEST, f"the {task.value} request is invalid: {problems}") from None
-
-
-def _fail(job: Job, error: ErrorDetail, usage: Usage | None, services: Services) -> bool:
-    failed = services.jobs.fail(job.job_id, error, usage=usage)
-    if failed:
-        logger.info("Job failed", extra={"task": job.task.value, "error_code": error.code})
-        _count("JobsFailed")
-    return failed
-
-
-def _finish_redelivery(job: Job, message: TaskMessage, services: Services, *, final: bool) -> None:
-    """A message for a finished job never runs the task again; it only completes a lost hand-off."""
-    if job.notify_enqueued:
-        logger.info("Task message for a finished job ignored", extra={"status": job.status.value})
-    else:
-        logger.info("Finished job handed to the notifier again", extra={"status": job.status.value})
-        _audit(job.job_id, message, services, final=final)  # lost with the hand-off if the worker died first
-        _hand_off(job.job_id, services)
-    _discard_request(message, services)
-
-
-def _hand_off(job_id: str, services: Services) -> None:
-    """Queue the webhook, then record that it was queued (a crash in between only repeats the send)."""
-    services.queues.send_notify(NotifyMessage(job_id=job_id))
-    services.jobs.mark_notify_enqueued(job_id)
-
-
-def _discard_request(message: TaskMessage, services: Services) -> None:
-    """Resume text is kept no longer than the job needs it: drop the claim-checked request."""
-    if message.request_s3_key is None:
-        return
-    try:
-        services.payloads.delete(message.request_s3_key)
-    except Exception as error:
-        # The job's outcome is recorded and notified; the bucket's expiry rule removes it later.
-        logger.warning("Claim-checked request not deleted", extra={"error_type": type(error).__name__})
 
 
 def retry_delay_seconds(receive_count: int, schedule: tuple[int, ...], rng: random.Random) -> int:
@@ -337,15 +238,3 @@ def _postpone(task: TaskName, record: SQSRecord, receive_count: int, services: S
         logger.warning("Retry backoff not set", extra={"error_type": type(error).__name__})
         return
     logger.info("Retry scheduled", extra={"retry_in_seconds": delay, "receive_count": receive_count})
-
-
-def _receive_count(record: SQSRecord) -> int:
-    try:
-        return max(1, int(record.attributes.approximate_receive_count))
-    except (KeyError, ValueError):
-        return 1  # a hand-made event without the attribute: treat it as the first receive
-
-
-def _count(name: str) -> None:
-    """Job outcome counts for the failure-rate alarms; the handlers flush them per invocation."""
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
