@@ -14,7 +14,8 @@ first call also builds the same boto3 clients (and the OpenAI client where the h
 sides build one Powertools Logger. What is left over is our own code: its modules, the standard-library
 modules only it imports, and what it builds. `own import` times that alone: the handler's import in a
 third probe that has just run the floor's import (one interpreter, so it lacks the ±10 ms that two
-processes differ by on a shared machine; it is the figure to compare trees by).
+processes differ by on a shared machine; it is the figure to compare trees by), and `own ratio` is
+(floor + own import) / floor: the import ratio without that noise.
 
 Before measuring, the checkouts' code is compiled (compileall), so no probe compiles: the environment's
 packages must have their bytecode already (`uv sync --compile-bytecode`). Every probe runs with
@@ -272,6 +273,9 @@ def _result_rows(probes: list[Probe]) -> list[tuple[str, ...]]:
     for probe in probes:
         mine, base = probe.handler, probe.floor
         ratio = mine.import_ms / base.import_ms
+        own_ms = statistics.median(probe.own_imports) * 1000
+        # The same ratio from one interpreter: the floor's import plus our code's, over the floor's.
+        own_ratio = (base.import_ms + own_ms) / base.import_ms
         rows.append(
             (
                 probe.function.name,
@@ -279,7 +283,9 @@ def _result_rows(probes: list[Probe]) -> list[tuple[str, ...]]:
                 f"{base.import_ms:.0f}",
                 f"{ratio:.2f}x",
                 "yes" if ratio <= TARGET_RATIO else "NO",
-                f"{statistics.median(probe.own_imports) * 1000:.1f}",
+                f"{own_ms:.1f}",
+                f"{own_ratio:.2f}x",
+                "yes" if own_ratio <= TARGET_RATIO else "NO",
                 f"{mine.first_call_ms:.0f}",
                 f"{base.first_call_ms:.0f}",
                 f"{mine.cold_ms:.0f}",
@@ -415,6 +421,8 @@ def main() -> None:
         "ratio",
         f"<= {TARGET_RATIO}x",
         "own import",
+        "own ratio",
+        f"<= {TARGET_RATIO}x",
         "first call",
         "floor",
         "cold",

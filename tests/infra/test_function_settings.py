@@ -37,3 +37,14 @@ def test_every_function_gets_the_variables_its_cold_start_checks(
                 check_settings(needs, environ)
             checked += 1
     assert checked == len(resources.function_handlers()) + (variant == "postgres_stack")  # the reader
+
+
+@pytest.mark.parametrize("variant", ["default_stack", "postgres_stack"])
+def test_every_function_runs_with_the_runtime_environment(
+    variant: str, request: pytest.FixtureRequest
+) -> None:
+    stack: Synthesized = request.getfixturevalue(variant)
+    for handler in resources.function_handlers().values():
+        for function_id in function_ids(stack, handler):
+            variables = stack.raw["Resources"][function_id]["Properties"]["Environment"]["Variables"]
+            assert resources.RUNTIME_ENVIRONMENT.items() <= variables.items(), function_id
