@@ -190,8 +190,12 @@ class Settings(BaseModel):
         """`auto` resolves to openai when a key or base URL is configured, else heuristic."""
         if self.llm_engine is not EngineChoice.AUTO:
             return self.llm_engine
-        has_endpoint = self.openai_api_key or self.openai_secret_arn or self.openai_base_url
-        return EngineChoice.OPENAI if has_endpoint else EngineChoice.HEURISTIC
+        return EngineChoice.OPENAI if self.has_model_endpoint else EngineChoice.HEURISTIC
+
+    @property
+    def has_model_endpoint(self) -> bool:
+        """A key (or its secret) or a base URL is configured."""
+        return bool(self.openai_api_key or self.openai_secret_arn or self.openai_base_url)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Self:
@@ -249,8 +253,11 @@ class FunctionNeeds:
             and not (settings.database_url or settings.database_secret_arn)
         ):
             missing.append(f"{resources.DATABASE_URL_ENV} or {resources.DATABASE_SECRET_ARN_ENV}")
-        has_endpoint = settings.openai_api_key or settings.openai_secret_arn or settings.openai_base_url
-        if self.model_endpoint and settings.llm_engine is EngineChoice.OPENAI and not has_endpoint:
+        if (
+            self.model_endpoint
+            and settings.llm_engine is EngineChoice.OPENAI
+            and not settings.has_model_endpoint
+        ):
             missing.append(
                 f"{resources.OPENAI_API_KEY_ENV} or {resources.OPENAI_SECRET_ARN_ENV}"
                 f" or {resources.OPENAI_BASE_URL_ENV}"
